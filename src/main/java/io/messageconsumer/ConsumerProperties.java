@@ -1,0 +1,168 @@
+package io.messageconsumer;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the consumer, bound from the {@code consumer.*} properties.
+ *
+ * @param mode which Redis feature to consume from
+ * @param channels channels to SUBSCRIBE
+ * @param patterns glob patterns to PSUBSCRIBE
+ * @param concurrency worker threads; defaults to the number of CPUs
+ * @param queueCapacity messages buffered between the Redis connection and the workers
+ * @param maxMessageBytes larger messages are rejected {@code too_large}
+ * @param retry handler retry policy
+ * @param deadLetter dead-letter stream settings
+ * @param shutdown graceful shutdown settings
+ * @param streams Redis Streams settings (used in {@code stream} mode)
+ */
+@Validated
+@ConfigurationProperties("consumer")
+public record ConsumerProperties(
+		@DefaultValue("pubsub") @NotNull Mode mode,
+		@DefaultValue({ "orders", "notifications" }) List<@NotBlank String> channels,
+		@DefaultValue List<@NotBlank String> patterns,
+		@Min(1) @Max(1024) Integer concurrency,
+		@DefaultValue("10000") @Min(1) @Max(10_000_000) int queueCapacity,
+		@DefaultValue("1048576") @NotNull DataSize maxMessageBytes,
+		@DefaultValue @Valid Retry retry,
+		@DefaultValue @Valid DeadLetter deadLetter,
+		@DefaultValue @Valid Shutdown shutdown,
+		@DefaultValue @Valid Streams streams) {
+
+	private static final long MAX_MESSAGE_BYTES_LIMIT = 512L * 1024 * 1024;
+
+	public ConsumerProperties {
+		if (concurrency == null) {
+			concurrency = Runtime.getRuntime().availableProcessors();
+		}
+		if (maxMessageBytes != null
+				&& (maxMessageBytes.toBytes() < 1 || maxMessageBytes.toBytes() > MAX_MESSAGE_BYTES_LIMIT)) {
+			throw new IllegalArgumentException(
+					"consumer.max-message-bytes must be between 1 and 536870912, was " + maxMessageBytes.toBytes());
+		}
+		if (mode != null && mode != Mode.PUBSUB) {
+			throw new IllegalArgumentException("consumer.mode=" + mode.name().toLowerCase()
+					+ " is not supported by this version yet; use consumer.mode=pubsub");
+		}
+		if (mode == Mode.PUBSUB && channels.isEmpty() && patterns.isEmpty()) {
+			throw new IllegalArgumentException(
+					"consumer.channels and consumer.patterns are both empty: nothing to subscribe to");
+		}
+	}
+
+	/** Maximum accepted message size in bytes. */
+	public int maxMessageSize() {
+		return (int) this.maxMessageBytes.toBytes();
+	}
+
+	/** Where messages come from. */
+	public enum Mode {
+
+		/** Redis pub/sub: at most once, every replica receives every message. */
+		PUBSUB,
+
+		/** Redis Streams consumer groups: at least once, work shared across replicas. */
+		STREAM,
+
+		/** Both sources at once. */
+		BOTH
+
+	}
+
+	/**
+	 * Handler retry policy: exponential backoff between attempts.
+	 *
+	 * @param maxAttempts handler attempts before the message is {@code failed}
+	 * @param initialBackoff wait before the second attempt
+	 * @param multiplier factor applied to the wait after each attempt
+	 * @param maxBackoff upper bound of the wait
+	 */
+	public record Retry(@DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
+			@DefaultValue("100ms") @NotNull Duration initialBackoff,
+			@DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
+			@DefaultValue("5s") @NotNull Duration maxBackoff) {
+
+		public Retry {
+			if (initialBackoff != null && initialBackoff.isNegative()) {
+				throw new IllegalArgumentException("consumer.retry.initial-backoff must not be negative");
+			}
+			if (maxBackoff != null && maxBackoff.isNegative()) {
+				throw new IllegalArgumentException("consumer.retry.max-backoff must not be negative");
+			}
+		}
+
+	}
+
+	/**
+	 * Dead-letter stream settings.
+	 *
+	 * @param stream stream key
+	 * @param maxLength approximate MAXLEN of the stream
+	 */
+	public record DeadLetter(@DefaultValue("consumer:dead-letter") @NotBlank String stream,
+			@DefaultValue("100000") @Min(1) long maxLength) {
+	}
+
+	/**
+	 * Graceful shutdown settings.
+	 *
+	 * @param drainTimeout how long buffered messages may take to finish after receiving stops
+	 */
+	public record Shutdown(@DefaultValue("30s") @NotNull Duration drainTimeout) {
+
+		public Shutdown {
+			if (drainTimeout != null && drainTimeout.isNegative()) {
+				throw new IllegalArgumentException("consumer.shutdown.drain-timeout must not be negative");
+			}
+		}
+
+	}
+
+	/**
+	 * Redis Streams consumer-group settings.
+	 *
+	 * @param keys streams to read
+	 * @param group consumer group, created if missing
+	 * @param consumerName this replica's name in the group; defaults to the host name
+	 * @param claimMinIdle pending entries idle this long are claimed
+	 * @param maxDeliveries deliveries before an entry is dead-lettered
+	 */
+	public record Streams(@DefaultValue({ "orders-stream", "notifications-stream" }) List<@NotBlank String> keys,
+			@DefaultValue("message-consumer") @NotBlank String group, String consumerName,
+			@DefaultValue("60s") @NotNull Duration claimMinIdle, @DefaultValue("5") @Min(1) int maxDeliveries) {
+
+		public Streams {
+			if (consumerName == null || consumerName.isBlank()) {
+				consumerName = hostName();
+			}
+		}
+
+		static String hostName() {
+			try {
+				return InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				String env = System.getenv("HOSTNAME");
+				return (env != null && !env.isBlank()) ? env : "message-consumer";
+			}
+		}
+
+	}
+
+}

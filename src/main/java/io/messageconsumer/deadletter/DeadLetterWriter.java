@@ -1,0 +1,275 @@
+package io.messageconsumer.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.messageconsumer.routing.Disposition;
+import io.messageconsumer.routing.InboundMessage;
+import io.messageconsumer.routing.PipelineListener;
+import io.messageconsumer.routing.RejectReason;
+
+/**
+ * Writes rejected and failed messages to the dead-letter stream.
+ * <p>
+ * Entries are buffered (bounded) and written by one thread in pipelined batches, so no caller,
+ * least of all the Redis connection's thread, ever waits for Redis. While Redis is away the
+ * writer keeps the entries and retries; on shutdown it flushes what it holds.
+ */
+public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
+
+	/** Stops after the dispatcher, so the entries of a drain are written. */
+	public static final int PHASE = Integer.MAX_VALUE - 200;
+
+	private static final Log logger = LogFactory.getLog(DeadLetterWriter.class);
+
+	private static final int BATCH = 256;
+
+	private static final int MAX_DETAIL_BYTES = 1024;
+
+	private static final int TOO_LARGE_PREFIX_BYTES = 1024;
+
+	private final StringRedisTemplate redis;
+
+	private final MeterRegistry meters;
+
+	private final byte[] streamKey;
+
+	private final XAddOptions addOptions;
+
+	private final int maxPayloadBytes;
+
+	private final BlockingQueue<Entry> buffer;
+
+	private final Map<RejectReason, Counter> written = new LinkedHashMap<>();
+
+	private final AtomicLong lost = new AtomicLong();
+
+	private volatile Thread thread;
+
+	private volatile boolean running;
+
+	/**
+	 * Create the writer.
+	 * @param redis Redis access
+	 * @param meters registry for {@code consumer.dead.letters}
+	 * @param stream the dead-letter stream key
+	 * @param maxLength approximate MAXLEN of the stream
+	 * @param maxPayloadBytes the largest payload kept (the message size limit)
+	 * @param bufferCapacity entries held while waiting to be written
+	 */
+	public DeadLetterWriter(StringRedisTemplate redis, MeterRegistry meters, String stream, long maxLength,
+			int maxPayloadBytes, int bufferCapacity) {
+		this.redis = redis;
+		this.meters = meters;
+		this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
+		this.addOptions = XAddOptions.maxlen(maxLength).approximateTrimming(true);
+		this.maxPayloadBytes = maxPayloadBytes;
+		this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+		for (RejectReason reason : RejectReason.values()) {
+			this.written.put(reason, Counter.builder("consumer.dead.letters")
+				.description("Messages written to the dead-letter stream")
+				.tag("reason", reason.code())
+				.register(meters));
+		}
+	}
+
+	@Override
+	public void onOutcome(InboundMessage message, Disposition disposition) {
+		if (!disposition.outcome().isDeadLettered()) {
+			return;
+		}
+		if (!this.buffer.offer(new Entry(disposition.reason(), toRecord(message, disposition)))) {
+			this.lost.incrementAndGet();
+			logger.error("Dead-letter buffer full: a " + disposition.reason().code()
+					+ " message could not be dead-lettered (lost so far: " + this.lost.get() + ")");
+		}
+	}
+
+	/**
+	 * Entries written to the stream since start-up.
+	 * @return the count
+	 */
+	public long writtenCount() {
+		return (long) this.written.values().stream().mapToDouble(Counter::count).sum();
+	}
+
+	/**
+	 * Entries waiting to be written.
+	 * @return the count
+	 */
+	public int pendingCount() {
+		return this.buffer.size();
+	}
+
+	private ByteRecord toRecord(InboundMessage message, Disposition disposition) {
+		Map<byte[], byte[]> fields = new LinkedHashMap<>();
+		put(fields, "reason", disposition.reason().code());
+		put(fields, "detail", truncate(String.valueOf(disposition.detail()), MAX_DETAIL_BYTES));
+		put(fields, "source", message.source());
+		put(fields, "channel", message.channel());
+		if (disposition.type() != null) {
+			put(fields, "type", disposition.type());
+		}
+		if (disposition.id() != null) {
+			put(fields, "id", disposition.id());
+		}
+		fields.put(bytes("payload"), payload(message.body(), disposition.reason()));
+		put(fields, "attempts", Integer.toString(disposition.attempts()));
+		put(fields, "at", Instant.now().toString());
+		return StreamRecords.rawBytes(fields).withStreamKey(this.streamKey);
+	}
+
+	private byte[] payload(byte[] body, RejectReason reason) {
+		int limit = (reason == RejectReason.TOO_LARGE) ? TOO_LARGE_PREFIX_BYTES : this.maxPayloadBytes;
+		if (body.length <= limit) {
+			return body;
+		}
+		byte[] prefix = new byte[limit];
+		System.arraycopy(body, 0, prefix, 0, limit);
+		return prefix;
+	}
+
+	private static String truncate(String text, int maxBytes) {
+		byte[] bytes = bytes(text);
+		if (bytes.length <= maxBytes) {
+			return text;
+		}
+		// Cut on a character boundary, leaving room for the ellipsis.
+		int end = Math.min(text.length(), maxBytes - 3);
+		while (end > 0 && bytes(text.substring(0, end)).length > maxBytes - 3) {
+			end--;
+		}
+		return text.substring(0, end) + "...";
+	}
+
+	private static void put(Map<byte[], byte[]> fields, String name, String value) {
+		fields.put(bytes(name), bytes(value));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private void writeLoop() {
+		List<Entry> batch = new ArrayList<>(BATCH);
+		long backoffMillis = 100;
+		while (this.running || !this.buffer.isEmpty()) {
+			try {
+				if (batch.isEmpty()) {
+					Entry first = this.buffer.poll(200, TimeUnit.MILLISECONDS);
+					if (first == null) {
+						continue;
+					}
+					batch.add(first);
+					this.buffer.drainTo(batch, BATCH - 1);
+				}
+				write(batch);
+				batch.clear();
+				backoffMillis = 100;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					this.lost.addAndGet(batch.size() + this.buffer.size());
+					logger.error("Dead-letter stream unreachable at shutdown: " + (batch.size() + this.buffer.size())
+							+ " entries not written: " + ex.getMessage());
+					return;
+				}
+				logger.warn("Dead-letter write failed, retrying in " + backoffMillis + " ms: " + ex.getMessage());
+				if (!sleep(backoffMillis)) {
+					return;
+				}
+				backoffMillis = Math.min(5_000, backoffMillis * 2);
+			}
+		}
+	}
+
+	private void write(List<Entry> batch) {
+		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			for (Entry entry : batch) {
+				connection.streamCommands().xAdd(entry.record(), this.addOptions);
+			}
+			return null;
+		});
+		for (Entry entry : batch) {
+			this.written.get(entry.reason()).increment();
+		}
+	}
+
+	private static boolean sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.thread == null) {
+			this.running = true;
+			this.thread = new Thread(this::writeLoop, "dead-letter-writer");
+			this.thread.start();
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		Thread current = this.thread;
+		if (current == null) {
+			return;
+		}
+		this.running = false;
+		try {
+			current.join(Duration.ofSeconds(10).toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (current.isAlive()) {
+			current.interrupt();
+		}
+		this.thread = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.thread != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	private record Entry(RejectReason reason, ByteRecord record) {
+	}
+
+}

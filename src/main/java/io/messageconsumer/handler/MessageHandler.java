@@ -1,0 +1,38 @@
+package io.messageconsumer.handler;
+
+/**
+ * A handler for one message type: the only thing to write to add a message type.
+ * <p>
+ * Declare an implementation as a Spring bean; the router finds it by {@link #type()}.
+ * The message payload (the JSON object itself, or the CloudEvents {@code data}) is bound to
+ * {@link #payloadType()} and validated with Bean Validation before {@link #handle} is
+ * called. Returning normally records the message as {@code processed} or {@code duplicate};
+ * throwing makes the attempt fail, and it is retried with backoff until the attempts run out.
+ *
+ * @param <T> the payload record
+ */
+public interface MessageHandler<T> {
+
+	/**
+	 * The JSON {@code type} this handler accepts, matched exactly (case-sensitive).
+	 * @return the message type, e.g. {@code order}
+	 */
+	String type();
+
+	/**
+	 * The class the payload is bound to; annotate its components with Bean Validation constraints.
+	 * @return the payload class
+	 */
+	Class<T> payloadType();
+
+	/**
+	 * Apply the message.
+	 * @param message the bound, validated payload
+	 * @param context metadata of the delivery
+	 * @return {@link HandlerResult#PROCESSED}, or {@link HandlerResult#DUPLICATE} when this
+	 * message was applied before
+	 * @throws Exception to fail this attempt; it is retried
+	 */
+	HandlerResult handle(T message, MessageContext context) throws Exception;
+
+}

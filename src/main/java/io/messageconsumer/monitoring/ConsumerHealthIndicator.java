@@ -1,0 +1,70 @@
+package io.messageconsumer.monitoring;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import io.messageconsumer.ConsumerProperties;
+import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.routing.SourceStatus;
+
+/**
+ * The {@code consumer} health: {@code UP} only while every configured source consumes everything it
+ * was configured to, as its source checks on the Redis server.
+ */
+public class ConsumerHealthIndicator implements HealthIndicator {
+
+	private final ConsumerProperties properties;
+
+	private final List<SourceStatus.Source> sources;
+
+	private final MessageDispatcher dispatcher;
+
+	/**
+	 * Create the indicator.
+	 * @param properties the consumer configuration
+	 * @param sources every configured source
+	 * @param dispatcher the source of queue depth, in-flight count and last message time
+	 */
+	public ConsumerHealthIndicator(ConsumerProperties properties, List<SourceStatus.Source> sources,
+			MessageDispatcher dispatcher) {
+		this.properties = properties;
+		this.sources = List.copyOf(sources);
+		this.dispatcher = dispatcher;
+	}
+
+	@Override
+	public Health health() {
+		boolean allActive = !this.sources.isEmpty();
+		Map<String, Object> bySource = new LinkedHashMap<>();
+		String state = "consuming";
+		for (SourceStatus.Source source : this.sources) {
+			SourceStatus status = source.status();
+			allActive &= status.active();
+			if (!status.active()) {
+				state = status.state();
+			}
+			Map<String, Object> details = new LinkedHashMap<>(status.details());
+			details.put("state", status.state());
+			bySource.put(source.name(), details);
+		}
+		if (!this.dispatcher.isRunning()) {
+			allActive = false;
+			state = "stopped";
+		}
+		Health.Builder builder = allActive ? Health.up() : Health.down();
+		return builder.withDetail("mode", this.properties.mode().name().toLowerCase())
+			.withDetail("channels", this.properties.channels())
+			.withDetail("patterns", this.properties.patterns())
+			.withDetail("state", state)
+			.withDetail("lastMessageAt", String.valueOf(this.dispatcher.lastMessageAt()))
+			.withDetail("queueDepth", this.dispatcher.queueDepth())
+			.withDetail("inFlight", this.dispatcher.inFlight())
+			.withDetail("sources", bySource)
+			.build();
+	}
+
+}

@@ -1,0 +1,161 @@
+package io.messageconsumer.monitoring;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.messageconsumer.routing.Disposition;
+import io.messageconsumer.routing.InboundMessage;
+import io.messageconsumer.routing.Outcome;
+import io.messageconsumer.routing.PipelineListener;
+
+/**
+ * Records the consumer's meters and keeps the totals and rates behind {@code /actuator/consumer}.
+ * <p>
+ * Each meter is registered once per tag set and cached. Tags take bounded values only: the
+ * {@code type} tag is a handled type or {@code unknown}, {@code channel} is the configured
+ * channel or pattern.
+ */
+public class ConsumerMetrics implements PipelineListener {
+
+	static final String UNKNOWN_TYPE = "unknown";
+
+	private final MeterRegistry registry;
+
+	private final Set<String> knownTypes;
+
+	private final Map<String, Counter> received = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<Outcome, Counter>> outcomes = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<Outcome, Timer>> durations = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+
+	private final RateWindow rates = new RateWindow(System::currentTimeMillis);
+
+	private final Instant startedAt = Instant.now();
+
+	/**
+	 * Create the metrics and register the gauges.
+	 * @param registry the meter registry
+	 * @param knownTypes the types that have a handler
+	 */
+	public ConsumerMetrics(MeterRegistry registry, Set<String> knownTypes) {
+		this.registry = registry;
+		this.knownTypes = Set.copyOf(knownTypes);
+	}
+
+	@Override
+	public void onReceived(InboundMessage message) {
+		this.received.computeIfAbsent(message.source() + '\0' + message.subscription(),
+				(key) -> Counter.builder("consumer.messages.received")
+					.description("Messages received from a source")
+					.tag("source", message.source())
+					.tag("channel", message.subscription())
+					.register(this.registry))
+			.increment();
+	}
+
+	@Override
+	public void onOutcome(InboundMessage message, Disposition disposition) {
+		String type = tagType(disposition.type());
+		Outcome outcome = disposition.outcome();
+		outcomeCounter(type, outcome).increment();
+		Instant now = Instant.now();
+		durationTimer(type, outcome).record(Duration.between(message.receivedAt(), now));
+		if (disposition.time() != null) {
+			Duration latency = Duration.between(disposition.time(), now);
+			if (!latency.isNegative()) {
+				latencyTimer(type).record(latency);
+			}
+		}
+		this.rates.record();
+	}
+
+	private String tagType(String type) {
+		return (type != null && this.knownTypes.contains(type)) ? type : UNKNOWN_TYPE;
+	}
+
+	private Counter outcomeCounter(String type, Outcome outcome) {
+		return this.outcomes.computeIfAbsent(type, (key) -> new EnumMap<>(Outcome.class))
+			.computeIfAbsent(outcome, (key) -> Counter.builder("consumer.messages")
+				.description("Messages by type and outcome")
+				.tag("type", type)
+				.tag("outcome", outcome.tag())
+				.register(this.registry));
+	}
+
+	private Timer durationTimer(String type, Outcome outcome) {
+		return this.durations.computeIfAbsent(type, (key) -> new EnumMap<>(Outcome.class))
+			.computeIfAbsent(outcome, (key) -> Timer.builder("consumer.handler.duration")
+				.description("Time from receipt to outcome: decode, validate and the handler with its retries")
+				.tag("type", type)
+				.tag("outcome", outcome.tag())
+				.publishPercentileHistogram()
+				.register(this.registry));
+	}
+
+	private Timer latencyTimer(String type) {
+		return this.latencies.computeIfAbsent(type, (key) -> Timer.builder("consumer.delivery.latency")
+			.description("Time from the message's publication time to its outcome")
+			.tag("type", type)
+			.publishPercentileHistogram()
+			.register(this.registry));
+	}
+
+	/**
+	 * Totals per outcome since start-up.
+	 * @return outcome tag to count
+	 */
+	public Map<String, Long> totalsByOutcome() {
+		Map<String, Long> totals = new LinkedHashMap<>();
+		for (Outcome outcome : Outcome.values()) {
+			totals.put(outcome.tag(), 0L);
+		}
+		this.outcomes.values()
+			.forEach((byOutcome) -> byOutcome.forEach((outcome, counter) -> totals.merge(outcome.tag(),
+					(long) counter.count(), Long::sum)));
+		return totals;
+	}
+
+	/**
+	 * Totals per type and outcome since start-up.
+	 * @return type to (outcome tag to count)
+	 */
+	public Map<String, Map<String, Long>> totalsByType() {
+		Map<String, Map<String, Long>> totals = new LinkedHashMap<>();
+		this.outcomes.forEach((type, byOutcome) -> {
+			Map<String, Long> counts = new LinkedHashMap<>();
+			byOutcome.forEach((outcome, counter) -> counts.put(outcome.tag(), (long) counter.count()));
+			totals.put(type, counts);
+		});
+		return totals;
+	}
+
+	/**
+	 * Messages reaching an outcome per second over the last {@code seconds} seconds.
+	 * @param seconds the window, at most 300
+	 * @return the rate
+	 */
+	public double ratePerSecond(int seconds) {
+		return this.rates.ratePerSecond(seconds);
+	}
+
+	/**
+	 * When the metrics started counting.
+	 * @return the start instant
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+}

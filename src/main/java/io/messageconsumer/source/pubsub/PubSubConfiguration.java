@@ -1,0 +1,104 @@
+package io.messageconsumer.source.pubsub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.Delay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.PatternTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.listener.Topic;
+
+import io.messageconsumer.ConsumerInstance;
+import io.messageconsumer.ConsumerProperties;
+import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.routing.LogText;
+
+/**
+ * Wires the pub/sub source onto the listener container Spring Boot would auto-configure.
+ * <p>
+ * The container is declared under Boot's bean name {@code redisMessageListenerContainer} so
+ * Boot backs off, and Boot's {@code spring.data.redis.listener.*} properties are applied with
+ * its {@link RedisMessageListenerContainerConfigurer}. Its task executor is synchronous on
+ * purpose: the listener only hands the bytes to the {@link MessageDispatcher}'s bounded queue,
+ * so the connection's thread returns at once and no thread is created per message.
+ */
+@Configuration(proxyBeanMethods = false)
+class PubSubConfiguration {
+
+	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
+
+	@Bean
+	RedisMessageListenerContainer redisMessageListenerContainer(RedisMessageListenerContainerConfigurer configurer,
+			RedisConnectionFactory connectionFactory, MessageDispatcher dispatcher, ConsumerProperties properties) {
+		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+		configurer.configure(container, connectionFactory);
+		container.setTaskExecutor(new SyncTaskExecutor());
+		container.setErrorHandler((ex) -> logger.error("Pub/sub listener error: " + LogText.safe(ex.toString())));
+		container.addMessageListener(new PubSubListener(dispatcher), topics(properties));
+		// Started by PubSubStarter, which keeps retrying while Redis is unreachable.
+		container.setAutoStartup(false);
+		return container;
+	}
+
+	@Bean
+	PubSubStarter pubSubStarter(RedisMessageListenerContainer redisMessageListenerContainer,
+			DataRedisProperties redisProperties) {
+		return new PubSubStarter(redisMessageListenerContainer, redisProperties.getListener().isAutoStartup());
+	}
+
+	@Bean
+	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
+			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, MeterRegistry meters) {
+		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
+				properties.channels(), properties.patterns(), meters);
+	}
+
+	/**
+	 * Names every connection of this instance so the subscriber can be found in {@code CLIENT LIST};
+	 * a {@code spring.data.redis.client-name} set by the user wins.
+	 */
+	@Bean
+	LettuceClientConfigurationBuilderCustomizer consumerClientName(DataRedisProperties redisProperties,
+			ConsumerInstance instance) {
+		return (builder) -> {
+			if (redisProperties.getClientName() == null) {
+				builder.clientName(instance.clientName());
+			}
+		};
+	}
+
+	/**
+	 * Caps Lettuce's reconnect backoff at 5 s (its default grows to 30 s), so the consumer is back
+	 * within seconds of Redis returning, however long Redis was away.
+	 */
+	@Bean
+	ClientResourcesBuilderCustomizer consumerReconnectDelay() {
+		return (builder) -> builder
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS));
+	}
+
+	private static List<Topic> topics(ConsumerProperties properties) {
+		List<Topic> topics = new ArrayList<>();
+		properties.channels().forEach((channel) -> topics.add(ChannelTopic.of(channel)));
+		properties.patterns().forEach((pattern) -> topics.add(PatternTopic.of(pattern)));
+		return topics;
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.messageconsumer.source.pubsub;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+
+import io.messageconsumer.routing.InboundMessage;
+import io.messageconsumer.routing.MessageDispatcher;
+
+/**
+ * Receives pub/sub messages on the Redis connection's thread and hands them to the
+ * dispatcher's bounded stage at once.
+ */
+class PubSubListener implements MessageListener {
+
+	static final String SOURCE = "pubsub";
+
+	private final MessageDispatcher dispatcher;
+
+	PubSubListener(MessageDispatcher dispatcher) {
+		this.dispatcher = dispatcher;
+	}
+
+	@Override
+	public void onMessage(Message message, byte[] pattern) {
+		String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
+		// A pattern message's channel is chosen by the publisher; the pattern is the bounded name.
+		String subscription = (pattern != null && pattern.length > 0) ? new String(pattern, StandardCharsets.UTF_8)
+				: channel;
+		this.dispatcher.dispatch(new InboundMessage(message.getBody(), SOURCE, channel, subscription, Instant.now()));
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.messageconsumer.source.pubsub;
+
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * Starts the listener container in the background, retrying until Redis answers.
+ * <p>
+ * The container's own start fails the application when Redis is unreachable at that moment;
+ * a consumer must instead start, report itself not ready, and subscribe as soon as Redis
+ * answers. Honours {@code spring.data.redis.listener.auto-startup}.
+ */
+class PubSubStarter implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PubSubStarter.class);
+
+	private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+
+	private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+
+	private final RedisMessageListenerContainer container;
+
+	private final boolean autoStartup;
+
+	private volatile Thread thread;
+
+	PubSubStarter(RedisMessageListenerContainer container, boolean autoStartup) {
+		this.container = container;
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.thread == null) {
+			this.thread = new Thread(this::subscribe, "pubsub-starter");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+	}
+
+	private void subscribe() {
+		Duration wait = FIRST_RETRY;
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				this.container.start();
+				if (this.container.isRunning()) {
+					logger.info("Pub/sub listener container started");
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				this.container.stop();
+				logger.warn("Redis not reachable for subscribing (" + rootMessage(ex) + "); retrying in "
+						+ wait.toMillis() + " ms");
+			}
+			try {
+				Thread.sleep(wait.toMillis());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			wait = (wait.compareTo(MAX_RETRY) >= 0) ? MAX_RETRY : wait.multipliedBy(2);
+		}
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getMessage();
+	}
+
+	@Override
+	public synchronized void stop() {
+		Thread current = this.thread;
+		if (current != null) {
+			current.interrupt();
+			this.thread = null;
+		}
+		this.container.stop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.thread != null;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.container.getPhase();
+	}
+
+}
