@@ -51,8 +51,6 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private final StringRedisTemplate redis;
 
-	private final MeterRegistry meters;
-
 	private final byte[] streamKey;
 
 	private final XAddOptions addOptions;
@@ -81,7 +79,6 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	public DeadLetterWriter(StringRedisTemplate redis, MeterRegistry meters, String stream, long maxLength,
 			int maxPayloadBytes, int bufferCapacity) {
 		this.redis = redis;
-		this.meters = meters;
 		this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
 		this.addOptions = XAddOptions.maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
