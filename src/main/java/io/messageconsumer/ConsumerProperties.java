@@ -57,7 +57,7 @@ public record ConsumerProperties(
 					"consumer.max-message-bytes must be between 1 and 536870912, was " + maxMessageBytes.toBytes());
 		}
 		if (mode != null && mode != Mode.PUBSUB) {
-			throw new IllegalArgumentException("consumer.mode=" + mode.name().toLowerCase()
+			throw new IllegalArgumentException("consumer.mode=" + mode.name().toLowerCase(java.util.Locale.ROOT)
 					+ " is not supported by this version yet; use consumer.mode=pubsub");
 		}
 		if (mode == Mode.PUBSUB && channels.isEmpty() && patterns.isEmpty()) {

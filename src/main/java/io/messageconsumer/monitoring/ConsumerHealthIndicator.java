@@ -56,7 +56,7 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 			state = "stopped";
 		}
 		Health.Builder builder = allActive ? Health.up() : Health.down();
-		return builder.withDetail("mode", this.properties.mode().name().toLowerCase())
+		return builder.withDetail("mode", this.properties.mode().name().toLowerCase(java.util.Locale.ROOT))
 			.withDetail("channels", this.properties.channels())
 			.withDetail("patterns", this.properties.patterns())
 			.withDetail("state", state)

@@ -3,6 +3,7 @@ package io.messageconsumer.routing;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -53,7 +54,7 @@ public class EnvelopeDecoder {
 		JsonNode root = parse(body);
 		if (!root.isObject()) {
 			throw new RejectedMessageException(RejectReason.NOT_AN_OBJECT,
-					"expected a JSON object, got " + root.getNodeType().name().toLowerCase());
+					"expected a JSON object, got " + root.getNodeType().name().toLowerCase(Locale.ROOT));
 		}
 		return root.has("specversion") ? cloudEvent(root) : plain(root);
 	}

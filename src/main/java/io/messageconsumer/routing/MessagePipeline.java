@@ -54,7 +54,7 @@ public class MessagePipeline {
 				listener.onReceived(message);
 			}
 			catch (RuntimeException ex) {
-				logger.error("Pipeline listener " + listener.getClass().getSimpleName() + " failed", ex);
+				logger.error("Pipeline listener " + listener.getClass().getName() + " failed", ex);
 			}
 		}
 	}
@@ -98,7 +98,7 @@ public class MessagePipeline {
 		catch (HandlerFailedException ex) {
 			return Disposition.failed(envelope, LogText.safe(String.valueOf(ex.getCause()), 900), ex.attempts());
 		}
-		catch (Exception | StackOverflowError ex) {
+		catch (Exception | Error ex) {
 			// A decorator or handler threw past the retry: still exactly one outcome.
 			return (envelope != null) ? Disposition.failed(envelope, LogText.safe(String.valueOf(ex), 900), 1)
 					: Disposition.rejected(RejectReason.INVALID_JSON, LogText.safe(String.valueOf(ex), 900), null);
@@ -111,7 +111,7 @@ public class MessagePipeline {
 				listener.onOutcome(message, disposition);
 			}
 			catch (RuntimeException ex) {
-				logger.error("Pipeline listener " + listener.getClass().getSimpleName() + " failed", ex);
+				logger.error("Pipeline listener " + listener.getClass().getName() + " failed", ex);
 			}
 		}
 	}

@@ -47,10 +47,18 @@ public class RetryingHandlerInvoker implements HandlerInvoker {
 				return this.delegate.invoke(handler, payload, withAttempt(context, attempt));
 			}
 			catch (Exception | StackOverflowError ex) {
+				if (ex instanceof InterruptedException) {
+					// Shutting down: keep the interrupt so no further attempt is made.
+					Thread.currentThread().interrupt();
+				}
 				if (attempt >= this.maxAttempts || !pause(backoff)) {
 					throw new HandlerFailedException(attempt, ex);
 				}
 				backoff = Math.min(this.maxBackoffNanos, (long) (backoff * this.multiplier));
+			}
+			catch (Error ex) {
+				// Not worth retrying (a broken class, an assertion): fail the message now.
+				throw new HandlerFailedException(attempt, ex);
 			}
 		}
 	}

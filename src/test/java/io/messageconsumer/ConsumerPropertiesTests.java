@@ -1,0 +1,124 @@
+package io.messageconsumer;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
+
+import io.messageconsumer.ConsumerProperties.DeadLetter;
+import io.messageconsumer.ConsumerProperties.Mode;
+import io.messageconsumer.ConsumerProperties.Retry;
+import io.messageconsumer.ConsumerProperties.Shutdown;
+import io.messageconsumer.ConsumerProperties.Streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ConsumerPropertiesTests {
+
+	private static final Retry RETRY = new Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
+
+	private static final DeadLetter DEAD_LETTER = new DeadLetter("consumer:dead-letter", 100_000);
+
+	private static final Shutdown SHUTDOWN = new Shutdown(Duration.ofSeconds(30));
+
+	private static final Streams STREAMS = new Streams(List.of("orders-stream", "notifications-stream"),
+			"message-consumer", "replica-1", Duration.ofSeconds(60), 5);
+
+	@Test
+	void defaultsConcurrencyToTheNumberOfProcessors() {
+		ConsumerProperties properties = properties(Mode.PUBSUB, List.of("orders"), List.of(), null,
+				DataSize.ofMegabytes(1));
+		assertThat(properties.concurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
+	}
+
+	@Test
+	void keepsExplicitConcurrency() {
+		ConsumerProperties properties = properties(Mode.PUBSUB, List.of("orders"), List.of(), 7,
+				DataSize.ofMegabytes(1));
+		assertThat(properties.concurrency()).isEqualTo(7);
+	}
+
+	@Test
+	void exposesMaxMessageSizeInBytes() {
+		ConsumerProperties properties = properties(Mode.PUBSUB, List.of("orders"), List.of(), 1,
+				DataSize.ofBytes(1_048_576));
+		assertThat(properties.maxMessageSize()).isEqualTo(1_048_576);
+	}
+
+	@Test
+	void acceptsPatternsWithoutChannels() {
+		ConsumerProperties properties = properties(Mode.PUBSUB, List.of(), List.of("orders.*"), 1,
+				DataSize.ofMegabytes(1));
+		assertThat(properties.patterns()).containsExactly("orders.*");
+	}
+
+	@Test
+	void rejectsStreamModeNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.STREAM, List.of("orders"), List.of(), 1, DataSize.ofMegabytes(1)))
+			.withMessageContaining("consumer.mode");
+	}
+
+	@Test
+	void rejectsBothModeNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.BOTH, List.of("orders"), List.of(), 1, DataSize.ofMegabytes(1)))
+			.withMessageContaining("consumer.mode");
+	}
+
+	@Test
+	void rejectsEmptyChannelsAndPatternsNamingTheProperties() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.PUBSUB, List.of(), List.of(), 1, DataSize.ofMegabytes(1)))
+			.withMessageContaining("consumer.channels")
+			.withMessageContaining("consumer.patterns");
+	}
+
+	@Test
+	void rejectsZeroMaxMessageBytesNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.PUBSUB, List.of("orders"), List.of(), 1, DataSize.ofBytes(0)))
+			.withMessageContaining("consumer.max-message-bytes");
+	}
+
+	@Test
+	void rejectsMaxMessageBytesAboveTheLimitNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.PUBSUB, List.of("orders"), List.of(), 1, DataSize.ofGigabytes(1)))
+			.withMessageContaining("consumer.max-message-bytes");
+	}
+
+	@Test
+	void rejectsNegativeBackoffNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Retry(3, Duration.ofMillis(-1), 2.0, Duration.ofSeconds(5)))
+			.withMessageContaining("consumer.retry.initial-backoff");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Retry(3, Duration.ofMillis(1), 2.0, Duration.ofSeconds(-5)))
+			.withMessageContaining("consumer.retry.max-backoff");
+	}
+
+	@Test
+	void rejectsNegativeDrainTimeoutNamingTheProperty() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new Shutdown(Duration.ofSeconds(-1)))
+			.withMessageContaining("consumer.shutdown.drain-timeout");
+	}
+
+	@Test
+	void defaultsConsumerNameToTheHostName() {
+		Streams streams = new Streams(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5);
+		assertThat(streams.consumerName()).isNotBlank().isEqualTo(Streams.hostName());
+		Streams blank = new Streams(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5);
+		assertThat(blank.consumerName()).isEqualTo(Streams.hostName());
+	}
+
+	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
+			Integer concurrency, DataSize maxMessageBytes) {
+		return new ConsumerProperties(mode, channels, patterns, concurrency, 10_000, maxMessageBytes, RETRY,
+				DEAD_LETTER, SHUTDOWN, STREAMS);
+	}
+
+}

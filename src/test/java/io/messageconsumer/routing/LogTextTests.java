@@ -1,0 +1,71 @@
+package io.messageconsumer.routing;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LogTextTests {
+
+	@Test
+	void keepsPlainTextUnchanged() {
+		assertThat(LogText.safe("order A-1001 \u00E9\u6CE8 \uD83D\uDE80")).isEqualTo("order A-1001 \u00E9\u6CE8 \uD83D\uDE80");
+	}
+
+	@Test
+	void rendersNullAsNull() {
+		assertThat(LogText.safe(null)).isEqualTo("null");
+		assertThat(LogText.safe(null, 10)).isEqualTo("null");
+	}
+
+	@Test
+	void escapesCarriageReturnLineFeedAndTab() {
+		assertThat(LogText.safe("a\rb\nc\td")).isEqualTo("a\\rb\\nc\\td");
+	}
+
+	@Test
+	void escapesOtherControlCharacters() {
+		assertThat(LogText.safe("a\u0000b\u001Bc\u007Fd\u0085e")).isEqualTo("a\\u0000b\\u001bc\\u007fd\\u0085e");
+	}
+
+	@Test
+	void escapesUnicodeLineAndParagraphSeparators() {
+		assertThat(LogText.safe("a\u2028b\u2029c")).isEqualTo("a\\u2028b\\u2029c");
+	}
+
+	@Test
+	void turnsForgedLogLineIntoOneLine() {
+		String safe = LogText.safe("x\r\n2026-01-01 ERROR forged");
+		assertThat(safe).isEqualTo("x\\r\\n2026-01-01 ERROR forged");
+		assertThat(safe.lines()).hasSize(1);
+	}
+
+	@Test
+	void keepsTextOfTheMaximumLength() {
+		String text = "a".repeat(LogText.MAX_LENGTH);
+		assertThat(LogText.safe(text)).isEqualTo(text);
+	}
+
+	@Test
+	void truncatesLongTextWithAnEllipsis() {
+		String safe = LogText.safe("a".repeat(LogText.MAX_LENGTH) + "bcd");
+		assertThat(safe).isEqualTo("a".repeat(256) + "...");
+	}
+
+	@Test
+	void truncatesAtTheGivenLength() {
+		assertThat(LogText.safe("abcdef", 3)).isEqualTo("abc...");
+	}
+
+	@Test
+	void truncatesBeforeEscapingSoEscapesAreNeverCutInHalf() {
+		String safe = LogText.safe("ab\ncd", 3);
+		assertThat(safe).isEqualTo("ab\\n...");
+	}
+
+	@Test
+	void boundsTheOutputOfAHugeControlCharacterFlood() {
+		String safe = LogText.safe("\u0001".repeat(1_000_000));
+		assertThat(safe).hasSize(LogText.MAX_LENGTH * "\\u0001".length() + "...".length());
+	}
+
+}

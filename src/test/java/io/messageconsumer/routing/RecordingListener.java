@@ -1,0 +1,57 @@
+package io.messageconsumer.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A {@link PipelineListener} that records every call, for assertions; thread-safe.
+ */
+class RecordingListener implements PipelineListener {
+
+	private final List<InboundMessage> received = new CopyOnWriteArrayList<>();
+
+	private final List<Recorded> outcomes = new CopyOnWriteArrayList<>();
+
+	static InboundMessage message(String json) {
+		return new InboundMessage(json.getBytes(StandardCharsets.UTF_8), "pubsub", "orders", "orders", Instant.now());
+	}
+
+	@Override
+	public void onReceived(InboundMessage message) {
+		this.received.add(message);
+	}
+
+	@Override
+	public void onOutcome(InboundMessage message, Disposition disposition) {
+		this.outcomes.add(new Recorded(message, disposition));
+	}
+
+	List<InboundMessage> received() {
+		return List.copyOf(this.received);
+	}
+
+	List<Recorded> outcomes() {
+		return List.copyOf(this.outcomes);
+	}
+
+	/** The dispositions recorded for this very message (by identity), in order. */
+	List<Disposition> outcomesOf(InboundMessage message) {
+		return this.outcomes.stream().filter((recorded) -> recorded.message() == message).map(Recorded::disposition).toList();
+	}
+
+	/** The one disposition recorded for this message; fails when there is not exactly one. */
+	Disposition outcomeOf(InboundMessage message) {
+		List<Disposition> dispositions = outcomesOf(message);
+		if (dispositions.size() != 1) {
+			throw new AssertionError("expected exactly one outcome for " + new String(message.body(),
+					StandardCharsets.UTF_8) + " but got " + dispositions);
+		}
+		return dispositions.get(0);
+	}
+
+	record Recorded(InboundMessage message, Disposition disposition) {
+	}
+
+}
