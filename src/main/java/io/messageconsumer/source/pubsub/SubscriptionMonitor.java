@@ -27,7 +27,8 @@ import io.messageconsumer.routing.SourceStatus;
  * Every two seconds it reads {@code CLIENT LIST} and finds the connection by this instance's
  * client name. The listener container alone cannot tell: after a Redis restart it still says
  * it is listening while Lettuce reconnects. A new client id for the subscriber means it
- * reconnected, counted by {@code consumer.redis.reconnects}.
+ * reconnected (as does a connection seen missing in between, or a younger one), counted by
+ * {@code consumer.redis.reconnects}.
  */
 class SubscriptionMonitor implements SourceStatus.Source {
 
@@ -51,6 +52,10 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private volatile Check last = new Check(false, "connecting", null, null, "not checked yet", Instant.EPOCH);
 
 	private String lastClientId;
+
+	private long lastClientAge;
+
+	private boolean lostSinceLastSeen;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
 			List<String> channels, List<String> patterns, MeterRegistry meters) {
@@ -80,10 +85,17 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			List<RedisClientInfo> clients = this.redis
 				.execute((RedisCallback<List<RedisClientInfo>>) (connection) -> connection.serverCommands().getClientList());
 			RedisClientInfo own = (clients != null) ? findSubscriber(clients) : null;
-			this.last = (own != null) ? fromClient(own) : new Check(false, "connecting", null, null,
-					"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
+			if (own != null) {
+				this.last = fromClient(own);
+			}
+			else {
+				this.lostSinceLastSeen = true;
+				this.last = new Check(false, "connecting", null, null,
+						"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
+			}
 		}
 		catch (RuntimeException ex) {
+			this.lostSinceLastSeen = true;
 			boolean wasActive = this.last.subscribed();
 			this.last = new Check(false, "connecting", null, null, "Redis unreachable: " + ex.getMessage(), Instant.now());
 			if (wasActive) {
@@ -104,11 +116,18 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private Check fromClient(RedisClientInfo client) {
 		String id = client.get("id");
-		if (this.lastClientId != null && !Objects.equals(this.lastClientId, id)) {
+		long age = count(client.getAge());
+		// A restarted Redis hands out the same ids again, so a younger connection or one seen missing
+		// in between counts as a reconnect too.
+		boolean reconnected = this.lastClientId != null
+				&& (this.lostSinceLastSeen || !Objects.equals(this.lastClientId, id) || age < this.lastClientAge);
+		if (reconnected) {
 			this.reconnects.increment();
 			logger.info("Pub/sub subscriber reconnected (client id " + this.lastClientId + " -> " + id + ")");
 		}
 		this.lastClientId = id;
+		this.lastClientAge = age;
+		this.lostSinceLastSeen = false;
 		long channelCount = count(client.getChannelSubscribtions());
 		long patternCount = count(client.getPatternSubscrbtions());
 		boolean complete = channelCount == this.channels.size() && patternCount == this.patterns.size();

@@ -1,0 +1,50 @@
+package io.messageconsumer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Invalid configuration fails start-up with one line naming the property.
+ */
+class ConfigurationFailureTests {
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			consumer.concurrency=0                 | consumer.concurrency
+			consumer.queue-capacity=-1             | consumer.queue-capacity
+			consumer.retry.max-attempts=0          | consumer.retry.max-attempts
+			consumer.retry.max-attempts=three      | consumer.retry.max-attempts
+			consumer.mode=sideways                 | consumer.mode
+			consumer.max-message-bytes=0           | consumer.max-message-bytes
+			consumer.notifications.sink=webhook    | consumer.notifications.webhook-url
+			consumer.notifications.sink=carrier-pigeon | consumer.notifications.sink
+			consumer.shutdown.drain-timeout=-5s    | consumer.shutdown.drain-timeout
+			""")
+	void failsStartupWithOneLineNamingTheProperty(String property, String named) {
+		Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(ConsumerApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(property, "spring.main.banner-mode=off", "logging.level.root=off")
+			.run()
+			.close());
+		assertThat(failure).isNotNull();
+		FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription()).startsWith("Invalid configuration: ")
+			.contains(named)
+			.doesNotContain("\n");
+	}
+
+	@Test
+	void validConfigurationIsNotReported() {
+		assertThat(new ConfigurationFailureAnalyzer().analyze(new IllegalStateException("unrelated"))).isNull();
+	}
+
+}

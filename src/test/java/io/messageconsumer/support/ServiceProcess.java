@@ -1,0 +1,117 @@
+package io.messageconsumer.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.messageconsumer.ConsumerApplication;
+
+/**
+ * The service started as a separate JVM, as an orchestrator starts it, so that tests can
+ * send it signals.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private ServiceProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Start the service with the test class path.
+	 * @param arguments application arguments, e.g. {@code --consumer.concurrency=1}
+	 * @return the running process
+	 * @throws IOException when it cannot be started
+	 */
+	public static ServiceProcess start(String... arguments) throws IOException {
+		int port = freePort();
+		Path log = Files.createTempFile("message-consumer", ".log");
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Xmx256m");
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(ConsumerApplication.class.getName());
+		command.add("--server.port=" + port);
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		return new ServiceProcess(process, port, log);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * The HTTP port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * The process's console output so far.
+	 * @return the log text
+	 */
+	public String log() {
+		try {
+			return Files.readString(this.log);
+		}
+		catch (IOException ex) {
+			return ex.toString();
+		}
+	}
+
+	/**
+	 * The file holding the console output.
+	 * @return the log file
+	 */
+	public File logFile() {
+		return this.log.toFile();
+	}
+
+	/** Send SIGTERM, as an orchestrator does. */
+	public void terminate() {
+		this.process.destroy();
+	}
+
+	/**
+	 * Wait for the process to exit.
+	 * @param timeout how long to wait
+	 * @return the exit code, or {@code null} when it is still running
+	 * @throws InterruptedException when interrupted
+	 */
+	public Integer waitForExit(Duration timeout) throws InterruptedException {
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? this.process.exitValue() : null;
+	}
+
+	/**
+	 * Whether the process is still running.
+	 * @return {@code true} when alive
+	 */
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	@Override
+	public void close() {
+		this.process.destroyForcibly();
+	}
+
+}
