@@ -14,37 +14,44 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
- * Provides a real Redis to a Spring Boot test, and never skips: a Testcontainers Redis wired
- * with {@code @ServiceConnection} where a Docker engine runs, otherwise a {@code redis-server}
- * process of its own on a free port. Either lives as long as the application context.
+ * Test configuration that gives a Spring Boot test a real Redis and never skips it: a
+ * Testcontainers {@code redis:7-alpine} wired with {@code @ServiceConnection} where a Docker
+ * engine answers, otherwise a {@link RedisServerProcess} on a free port whose URL becomes
+ * {@code spring.data.redis.url}. Either one lives exactly as long as the application context,
+ * so a cached context never talks to a Redis that another context has stopped.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestRedisConfiguration {
 
 	@Bean
 	@ServiceConnection
-	@Conditional(DockerAvailable.class)
+	@Conditional(DockerAvailableCondition.class)
 	RedisContainer redisContainer() {
+		// Spring Boot starts a container bean before it is used and closes it with the context.
 		return new RedisContainer(DockerImageName.parse("redis:7-alpine"));
 	}
 
 	@Bean(destroyMethod = "stop")
-	@Conditional(DockerUnavailable.class)
+	@Conditional(DockerUnavailableCondition.class)
 	RedisServerProcess redisServerProcess() {
 		return RedisServerProcess.start();
 	}
 
 	@Bean
-	@Conditional(DockerUnavailable.class)
-	DynamicPropertyRegistrar redisServerProperties(RedisServerProcess redisServerProcess) {
+	@Conditional(DockerUnavailableCondition.class)
+	DynamicPropertyRegistrar redisServerProcessProperties(RedisServerProcess redisServerProcess) {
 		return (registry) -> registry.add("spring.data.redis.url", redisServerProcess::url);
 	}
 
+	/**
+	 * Whether a Docker engine answers, asked once per JVM: the check costs about half a second
+	 * when there is none.
+	 */
 	private static final class Docker {
 
-		private static final boolean AVAILABLE = check();
+		static final boolean AVAILABLE = isAvailable();
 
-		private static boolean check() {
+		private static boolean isAvailable() {
 			try {
 				return DockerClientFactory.instance().isDockerAvailable();
 			}
@@ -55,7 +62,10 @@ public class TestRedisConfiguration {
 
 	}
 
-	static final class DockerAvailable implements Condition {
+	/**
+	 * Matches when a Docker engine answers.
+	 */
+	static final class DockerAvailableCondition implements Condition {
 
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -64,7 +74,10 @@ public class TestRedisConfiguration {
 
 	}
 
-	static final class DockerUnavailable implements Condition {
+	/**
+	 * Matches when no Docker engine answers.
+	 */
+	static final class DockerUnavailableCondition implements Condition {
 
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {

@@ -1,0 +1,6 @@
+/**
+ * Test support: a real Redis for integration tests (a Testcontainers container where Docker
+ * runs, otherwise a {@code redis-server} process), the service started as its own JVM, and
+ * small clients for Redis and the actuator endpoints.
+ */
+package io.messageconsumer.support;
