@@ -30,6 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param deadLetter dead-letter stream settings
  * @param shutdown graceful shutdown settings
  * @param streams Redis Streams settings (used in {@code stream} mode)
+ * @param overflow what happens to a message whose lane is full
+ * @param overflowWait with {@code overflow=block}, how long the connection's thread may wait for room
+ * @param handlerTimeout an attempt running longer counts as failed, and its lane moves on
+ * @param health delivery-verifying health checks
  */
 @Validated
 @ConfigurationProperties("consumer")
@@ -43,7 +47,11 @@ public record ConsumerProperties(
 		@DefaultValue @Valid Retry retry,
 		@DefaultValue @Valid DeadLetter deadLetter,
 		@DefaultValue @Valid Shutdown shutdown,
-		@DefaultValue @Valid Streams streams) {
+		@DefaultValue @Valid Streams streams,
+		@DefaultValue("dead-letter") @NotNull Overflow overflow,
+		@DefaultValue("100ms") @NotNull Duration overflowWait,
+		@DefaultValue("30s") @NotNull Duration handlerTimeout,
+		@DefaultValue @Valid Health health) {
 
 	private static final long MAX_MESSAGE_BYTES_LIMIT = 512L * 1024 * 1024;
 
@@ -59,6 +67,12 @@ public record ConsumerProperties(
 		if (mode != null && mode != Mode.PUBSUB) {
 			throw new IllegalArgumentException("consumer.mode=" + mode.name().toLowerCase(java.util.Locale.ROOT)
 					+ " is not supported by this version yet; use consumer.mode=pubsub");
+		}
+		if (handlerTimeout != null && (handlerTimeout.isZero() || handlerTimeout.isNegative())) {
+			throw new IllegalArgumentException("consumer.handler-timeout must be positive, was " + handlerTimeout);
+		}
+		if (overflowWait != null && overflowWait.isNegative()) {
+			throw new IllegalArgumentException("consumer.overflow-wait must not be negative, was " + overflowWait);
 		}
 		if (mode == Mode.PUBSUB && channels.isEmpty() && patterns.isEmpty()) {
 			throw new IllegalArgumentException(
@@ -82,6 +96,39 @@ public record ConsumerProperties(
 
 		/** Both sources at once. */
 		BOTH
+
+	}
+
+	/** What happens to a message that arrives while its lane is full. */
+	public enum Overflow {
+
+		/** Write it to the dead-letter stream with reason {@code overflow}, off the connection's thread. */
+		DEAD_LETTER,
+
+		/** Wait up to {@code consumer.overflow-wait} for room, then dead-letter it. */
+		BLOCK
+
+	}
+
+	/**
+	 * Health checks that verify delivery rather than a PING.
+	 *
+	 * @param canaryInterval how often a canary probe is published to this instance's own channel
+	 * @param canaryTimeout a probe not received back within this makes the consumer {@code DOWN}
+	 * @param canaryChannel the canary channel; {@code {instance}} is replaced by this instance's client name
+	 */
+	public record Health(@DefaultValue("10s") @NotNull Duration canaryInterval,
+			@DefaultValue("5s") @NotNull Duration canaryTimeout,
+			@DefaultValue("consumer:canary:{instance}") @NotBlank String canaryChannel) {
+
+		public Health {
+			if (canaryInterval != null && (canaryInterval.isZero() || canaryInterval.isNegative())) {
+				throw new IllegalArgumentException("consumer.health.canary-interval must be positive");
+			}
+			if (canaryTimeout != null && (canaryTimeout.isZero() || canaryTimeout.isNegative())) {
+				throw new IllegalArgumentException("consumer.health.canary-timeout must be positive");
+			}
+		}
 
 	}
 
@@ -114,9 +161,10 @@ public record ConsumerProperties(
 	 *
 	 * @param stream stream key
 	 * @param maxLength approximate MAXLEN of the stream
+	 * @param replayEnabled expose the {@code deadletters} Actuator endpoint that lists and replays entries
 	 */
 	public record DeadLetter(@DefaultValue("consumer:dead-letter") @NotBlank String stream,
-			@DefaultValue("100000") @Min(1) long maxLength) {
+			@DefaultValue("100000") @Min(1) long maxLength, @DefaultValue("false") boolean replayEnabled) {
 	}
 
 	/**

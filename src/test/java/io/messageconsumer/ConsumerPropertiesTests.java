@@ -20,7 +20,7 @@ class ConsumerPropertiesTests {
 
 	private static final Retry RETRY = new Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
 
-	private static final DeadLetter DEAD_LETTER = new DeadLetter("consumer:dead-letter", 100_000);
+	private static final DeadLetter DEAD_LETTER = new DeadLetter("consumer:dead-letter", 100_000, false);
 
 	private static final Shutdown SHUTDOWN = new Shutdown(Duration.ofSeconds(30));
 
@@ -118,7 +118,9 @@ class ConsumerPropertiesTests {
 	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
 			Integer concurrency, DataSize maxMessageBytes) {
 		return new ConsumerProperties(mode, channels, patterns, concurrency, 10_000, maxMessageBytes, RETRY,
-				DEAD_LETTER, SHUTDOWN, STREAMS);
+				DEAD_LETTER, SHUTDOWN, STREAMS, ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100),
+				Duration.ofSeconds(30), new ConsumerProperties.Health(Duration.ofSeconds(10), Duration.ofSeconds(5),
+						"consumer:canary:{instance}"));
 	}
 
 }

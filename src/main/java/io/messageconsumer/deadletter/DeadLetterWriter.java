@@ -93,7 +93,8 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	@Override
 	public void onOutcome(InboundMessage message, Disposition disposition) {
-		if (!disposition.outcome().isDeadLettered()) {
+		if (!disposition.outcome().isDeadLettered() || message.isReplay()) {
+			// A replay that fails again keeps its original entry instead of adding one.
 			return;
 		}
 		if (!this.buffer.offer(new Entry(disposition.reason(), toRecord(message, disposition)))) {

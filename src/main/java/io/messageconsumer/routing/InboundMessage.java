@@ -13,4 +13,16 @@ import java.time.Instant;
  * @param receivedAt when the service received it
  */
 public record InboundMessage(byte[] body, String source, String channel, String subscription, Instant receivedAt) {
+
+	/** The source of a dead letter re-run by an operator; such a message is never dead-lettered again. */
+	public static final String REPLAY_SOURCE = "replay";
+
+	/**
+	 * Whether this message is a replayed dead letter.
+	 * @return {@code true} for replays
+	 */
+	public boolean isReplay() {
+		return REPLAY_SOURCE.equals(this.source);
+	}
+
 }
