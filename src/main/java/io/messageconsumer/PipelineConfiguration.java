@@ -1,6 +1,8 @@
 package io.messageconsumer;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import io.messageconsumer.routing.MessagePipeline;
 import io.messageconsumer.routing.MessageRouter;
 import io.messageconsumer.routing.OutcomeLogger;
 import io.messageconsumer.routing.RetryingHandlerInvoker;
+import io.messageconsumer.routing.TimeoutHandlerInvoker;
 import io.messageconsumer.routing.SourceStatus;
 
 /**
@@ -52,26 +55,44 @@ class PipelineConfiguration {
 	}
 
 	@Bean
-	ConsumerMetrics consumerMetrics(MeterRegistry meters, MessageRouter router) {
-		return new ConsumerMetrics(meters, router.types());
+	ConsumerMetrics consumerMetrics(MeterRegistry meters, MessageRouter router, ConsumerProperties properties) {
+		return new ConsumerMetrics(meters, router.types(), properties.overflow().name().toLowerCase(Locale.ROOT));
+	}
+
+	@Bean(destroyMethod = "close")
+	TimeoutHandlerInvoker timeoutHandlerInvoker(ConsumerProperties properties) {
+		return new TimeoutHandlerInvoker(HandlerInvoker.DIRECT, properties.handlerTimeout());
 	}
 
 	@Bean
 	MessagePipeline messagePipeline(ConsumerProperties properties, MessageRouter router, Validator validator,
-			ConsumerMetrics metrics, DeadLetterWriter deadLetters) {
+			TimeoutHandlerInvoker timeoutInvoker, ConsumerMetrics metrics, DeadLetterWriter deadLetters) {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.maxMessageSize()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
-		HandlerInvoker invoker = new RetryingHandlerInvoker(HandlerInvoker.DIRECT, retry.maxAttempts(),
-				retry.initialBackoff(), retry.multiplier(), retry.maxBackoff());
+		// Decorators, innermost first: each attempt is timed, the attempts are retried.
+		HandlerInvoker invoker = new RetryingHandlerInvoker(timeoutInvoker, retry.maxAttempts(), retry.initialBackoff(),
+				retry.multiplier(), retry.maxBackoff());
+		// Outcome listeners, in the order they run.
 		return new MessagePipeline(decoder, router, validator, invoker,
 				List.of(metrics, deadLetters, new OutcomeLogger()));
 	}
 
 	@Bean
 	MessageDispatcher messageDispatcher(MessagePipeline pipeline, ConsumerProperties properties) {
-		return new MessageDispatcher(pipeline, properties.concurrency(), properties.queueCapacity(),
-				properties.shutdown().drainTimeout());
+		Duration overflowWait = (properties.overflow() == ConsumerProperties.Overflow.BLOCK) ? properties.overflowWait()
+				: Duration.ZERO;
+		return new MessageDispatcher(pipeline, new MessageDispatcher.Settings(properties.concurrency(),
+				properties.queueCapacity(), overflowWait, stuckAfter(properties), properties.shutdown().drainTimeout()));
+	}
+
+	/** Past every attempt with its timeout and backoff, plus a grace: only then is a handler stuck. */
+	private static Duration stuckAfter(ConsumerProperties properties) {
+		ConsumerProperties.Retry retry = properties.retry();
+		return properties.handlerTimeout()
+			.multipliedBy(retry.maxAttempts())
+			.plus(retry.maxBackoff().multipliedBy(retry.maxAttempts() - 1L))
+			.plusSeconds(5);
 	}
 
 	@Bean

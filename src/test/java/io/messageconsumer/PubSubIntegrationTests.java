@@ -3,6 +3,7 @@ package io.messageconsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -137,20 +138,14 @@ class PubSubIntegrationTests {
 		assertThat(validIds).allSatisfy((id) -> assertThat(this.redis.hasKey("orders:" + id)).isTrue());
 		List<Map<String, String>> entries = this.probe.deadLetters(DEAD_LETTERS, "corpus")
 			.subList(deadLettersBefore, deadLettersBefore + corpus.size());
-		for (int i = 0; i < corpus.size(); i++) {
-			Malformed input = corpus.get(i);
-			Map<String, String> entry = entries.get(i);
-			assertThat(entry.get("reason")).as(input.name()).isEqualTo(input.reason());
-			assertThat(entry).as(input.name()).containsEntry("source", "pubsub").containsKeys("detail", "attempts", "at");
+		// Decoding rejections happen on the way in, validation on the workers: compare without order.
+		List<String> expected = corpus.stream().map((input) -> input.reason() + " " + storedPayload(input)).toList();
+		List<String> actual = entries.stream().map((entry) -> entry.get("reason") + " " + entry.get("payload")).toList();
+		assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+		assertThat(entries).allSatisfy((entry) -> {
+			assertThat(entry).containsEntry("source", "pubsub").containsKeys("detail", "attempts", "at");
 			assertThat(entry.get("detail").getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
-			if (input.reason().equals("too_large")) {
-				assertThat(entry.get("payload")).hasSize(1024);
-			}
-			else if (!input.reason().equals("invalid_encoding")) {
-				assertThat(entry.get("payload")).as(input.name())
-					.isEqualTo(new String(input.bytes(), StandardCharsets.UTF_8));
-			}
-		}
+		});
 		assertThat(Http.get(this.port, "/actuator/health").healthStatus()).isEqualTo("UP");
 	}
 
@@ -215,6 +210,12 @@ class PubSubIntegrationTests {
 				"mappings", "scheduledtasks", "conditions")) {
 			assertThat(Http.get(this.port, "/actuator/" + endpoint).status()).as(endpoint).isEqualTo(404);
 		}
+	}
+
+	/** The payload as the dead-letter entry keeps it (the first 1 KiB of a too large one), read as text. */
+	private static String storedPayload(Malformed input) {
+		byte[] bytes = input.reason().equals("too_large") ? Arrays.copyOf(input.bytes(), 1024) : input.bytes();
+		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 	private double count(String type, String outcome) {

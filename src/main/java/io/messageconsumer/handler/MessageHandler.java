@@ -26,6 +26,16 @@ public interface MessageHandler<T> {
 	Class<T> payloadType();
 
 	/**
+	 * The payload member whose value orders messages: messages with the same value run one at a
+	 * time, in the order they arrived; others run in parallel. Messages without the member spread
+	 * over all workers.
+	 * @return the member name ({@code id} by default), or {@code null} for no ordering at all
+	 */
+	default String orderingKey() {
+		return "id";
+	}
+
+	/**
 	 * Apply the message.
 	 * @param message the bound, validated payload
 	 * @param context metadata of the delivery

@@ -13,7 +13,8 @@ import io.messageconsumer.routing.SourceStatus;
 
 /**
  * The {@code consumer} health: {@code UP} only while every configured source consumes everything it
- * was configured to, as its source checks on the Redis server.
+ * was configured to, as its source checks on the Redis server; {@code OUT_OF_SERVICE} while a
+ * source still consumes but is about to be cut off; {@code DOWN} otherwise.
  */
 public class ConsumerHealthIndicator implements HealthIndicator {
 
@@ -38,13 +39,13 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		boolean allActive = !this.sources.isEmpty();
+		SourceStatus.Level worst = this.sources.isEmpty() ? SourceStatus.Level.DOWN : SourceStatus.Level.CONSUMING;
 		Map<String, Object> bySource = new LinkedHashMap<>();
 		String state = "consuming";
 		for (SourceStatus.Source source : this.sources) {
 			SourceStatus status = source.status();
-			allActive &= status.active();
-			if (!status.active()) {
+			if (status.level().compareTo(worst) > 0) {
+				worst = status.level();
 				state = status.state();
 			}
 			Map<String, Object> details = new LinkedHashMap<>(status.details());
@@ -52,10 +53,15 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 			bySource.put(source.name(), details);
 		}
 		if (!this.dispatcher.isRunning()) {
-			allActive = false;
+			worst = SourceStatus.Level.DOWN;
 			state = "stopped";
 		}
-		Health.Builder builder = allActive ? Health.up() : Health.down();
+		Health.Builder builder = switch (worst) {
+			case CONSUMING -> Health.up();
+			// Still consuming, but should get no more work: readiness turns OUT_OF_SERVICE.
+			case DEGRADED -> Health.outOfService();
+			case DOWN -> Health.down();
+		};
 		return builder.withDetail("mode", this.properties.mode().name().toLowerCase(java.util.Locale.ROOT))
 			.withDetail("channels", this.properties.channels())
 			.withDetail("patterns", this.properties.patterns())

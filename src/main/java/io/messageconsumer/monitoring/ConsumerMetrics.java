@@ -16,6 +16,7 @@ import io.messageconsumer.routing.Disposition;
 import io.messageconsumer.routing.InboundMessage;
 import io.messageconsumer.routing.Outcome;
 import io.messageconsumer.routing.PipelineListener;
+import io.messageconsumer.routing.RejectReason;
 
 /**
  * Records the consumer's meters and keeps the totals and rates behind {@code /actuator/consumer}.
@@ -40,6 +41,8 @@ public class ConsumerMetrics implements PipelineListener {
 
 	private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
 
+	private final Counter overflowed;
+
 	private final RateWindow rates = new RateWindow(System::currentTimeMillis);
 
 	private final Instant startedAt = Instant.now();
@@ -48,10 +51,15 @@ public class ConsumerMetrics implements PipelineListener {
 	 * Create the metrics and register the gauges.
 	 * @param registry the meter registry
 	 * @param knownTypes the types that have a handler
+	 * @param overflowPolicy the configured overflow policy, the {@code policy} tag of {@code consumer.overflow}
 	 */
-	public ConsumerMetrics(MeterRegistry registry, Set<String> knownTypes) {
+	public ConsumerMetrics(MeterRegistry registry, Set<String> knownTypes, String overflowPolicy) {
 		this.registry = registry;
 		this.knownTypes = Set.copyOf(knownTypes);
+		this.overflowed = Counter.builder("consumer.overflow")
+			.description("Messages dead-lettered because their lane was full")
+			.tag("policy", overflowPolicy)
+			.register(registry);
 	}
 
 	@Override
@@ -70,6 +78,9 @@ public class ConsumerMetrics implements PipelineListener {
 		String type = tagType(disposition.type());
 		Outcome outcome = disposition.outcome();
 		outcomeCounter(type, outcome).increment();
+		if (disposition.reason() == RejectReason.OVERFLOW) {
+			this.overflowed.increment();
+		}
 		Instant now = Instant.now();
 		durationTimer(type, outcome).record(Duration.between(message.receivedAt(), now));
 		if (disposition.time() != null) {

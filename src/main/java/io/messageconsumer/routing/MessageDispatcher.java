@@ -2,11 +2,8 @@ package io.messageconsumer.routing;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +13,15 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The bounded stage between a source and the workers: a source hands each message over and
- * returns at once; {@code concurrency} workers take them from a queue of fixed capacity.
+ * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
+ * one worker. A source hands each message over and returns; the message is decoded and routed
+ * on the way in, and goes to the lane of its ordering key (hash modulo the lane count), or to
+ * the next lane in turn when it has none. Same key, same lane: publish order is kept per key,
+ * different keys run in parallel, and there is no global lock.
  * <p>
- * A full queue rejects the message as {@code overflow} (dead-lettered, never dropped
- * silently). On stop, the workers drain what is buffered for at most the drain timeout;
- * anything still buffered then is rejected as {@code shutdown}.
+ * A full lane dead-letters the message as {@code overflow}, after waiting up to
+ * {@code overflowWait} when that is positive. On stop, the workers drain what is buffered for
+ * at most the drain timeout; anything still buffered then is dead-lettered as {@code shutdown}.
  */
 public class MessageDispatcher implements SmartLifecycle {
 
@@ -32,61 +32,87 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private final MessagePipeline pipeline;
 
-	private final int concurrency;
+	private final int laneCount;
 
-	private final int capacity;
+	private final int laneCapacity;
+
+	private final String overflowDetail;
+
+	private final long overflowWaitNanos;
+
+	private final long stuckAfterNanos;
 
 	private final Duration drainTimeout;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private volatile ThreadPoolExecutor executor;
+	private final AtomicInteger nextLane = new AtomicInteger();
+
+	private volatile Lane[] lanes;
+
+	private volatile boolean accepting;
+
+	private volatile ScheduledExecutorService watchdog;
 
 	private volatile Instant lastMessageAt;
 
 	/**
 	 * Create the dispatcher.
 	 * @param pipeline processes each message
-	 * @param concurrency worker threads
-	 * @param capacity messages buffered
-	 * @param drainTimeout how long buffered messages may take to finish on stop
+	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
 	 */
-	public MessageDispatcher(MessagePipeline pipeline, int concurrency, int capacity, Duration drainTimeout) {
+	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
 		this.pipeline = pipeline;
-		this.concurrency = concurrency;
-		this.capacity = capacity;
-		this.drainTimeout = drainTimeout;
+		this.laneCount = settings.lanes();
+		this.laneCapacity = Math.max(1, settings.capacity() / settings.lanes());
+		this.overflowDetail = "lane full (" + this.laneCapacity + " messages: consumer.queue-capacity="
+				+ settings.capacity() + " over " + settings.lanes() + " lanes)";
+		this.overflowWaitNanos = settings.overflowWait().toNanos();
+		this.stuckAfterNanos = settings.stuckAfter().toNanos();
+		this.drainTimeout = settings.drainTimeout();
 	}
 
 	/**
-	 * Hand a message to the workers; never blocks.
+	 * Hand a message to its lane; blocks only with a positive overflow wait and a full lane.
 	 * @param message the message
 	 */
 	public void dispatch(InboundMessage message) {
 		this.lastMessageAt = message.receivedAt();
 		this.pipeline.received(message);
-		ThreadPoolExecutor current = this.executor;
-		if (current == null) {
+		Lane[] current = this.lanes;
+		if (current == null || !this.accepting) {
 			this.pipeline.reject(message, RejectReason.SHUTDOWN, "received while the consumer is stopped");
 			return;
 		}
-		try {
-			current.execute(new Work(message));
+		Delivery delivery = this.pipeline.prepare(message);
+		if (delivery == null) {
+			return;
 		}
-		catch (RejectedExecutionException ex) {
-			RejectReason reason = current.isShutdown() ? RejectReason.SHUTDOWN : RejectReason.OVERFLOW;
-			this.pipeline.reject(message, reason, (reason == RejectReason.OVERFLOW)
-					? "buffer full (consumer.queue-capacity=" + this.capacity + ")" : "received while shutting down");
+		Lane lane = current[laneIndex(delivery.key())];
+		if (!lane.offer(delivery, this.overflowWaitNanos)) {
+			this.pipeline.settle(delivery,
+					Disposition.rejected(RejectReason.OVERFLOW, this.overflowDetail, delivery.envelope()));
 		}
+	}
+
+	private int laneIndex(String key) {
+		int hash = (key != null) ? key.hashCode() : this.nextLane.getAndIncrement();
+		return Math.floorMod(hash, this.laneCount);
 	}
 
 	/**
 	 * Messages buffered and not yet taken by a worker.
-	 * @return the queue depth
+	 * @return the queue depth over all lanes
 	 */
 	public int queueDepth() {
-		ThreadPoolExecutor current = this.executor;
-		return (current != null) ? current.getQueue().size() : 0;
+		Lane[] current = this.lanes;
+		int depth = 0;
+		if (current != null) {
+			for (Lane lane : current) {
+				depth += lane.depth();
+			}
+		}
+		return depth;
 	}
 
 	/**
@@ -107,50 +133,95 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		if (this.executor == null) {
-			this.executor = new ThreadPoolExecutor(this.concurrency, this.concurrency, 0, TimeUnit.MILLISECONDS,
-					new ArrayBlockingQueue<>(this.capacity), new WorkerThreadFactory(), new ThreadPoolExecutor.AbortPolicy());
-			this.executor.prestartAllCoreThreads();
+		if (this.lanes != null) {
+			return;
+		}
+		Lane[] created = new Lane[this.laneCount];
+		for (int i = 0; i < created.length; i++) {
+			created[i] = new Lane("lane-" + (i + 1), this.laneCapacity, this.pipeline, this.inFlight);
+			created[i].start();
+		}
+		this.lanes = created;
+		this.accepting = true;
+		this.watchdog = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "consumer-lane-watchdog");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.watchdog.scheduleWithFixedDelay(this::abandonStuckHandlers, 1, 1, TimeUnit.SECONDS);
+	}
+
+	private void abandonStuckHandlers() {
+		Lane[] current = this.lanes;
+		if (current != null) {
+			long now = System.nanoTime();
+			for (Lane lane : current) {
+				lane.abandonIfStuck(this.stuckAfterNanos, now);
+			}
 		}
 	}
 
 	@Override
 	public synchronized void stop() {
-		ThreadPoolExecutor current = this.executor;
+		Lane[] current = this.lanes;
 		if (current == null) {
 			return;
 		}
+		this.accepting = false;
 		long started = System.nanoTime();
-		int buffered = current.getQueue().size() + this.inFlight.get();
-		current.shutdown();
-		boolean drained = awaitTermination(current, this.drainTimeout);
-		if (!drained) {
-			List<Runnable> left = current.shutdownNow();
-			for (Runnable work : left) {
-				this.pipeline.reject(((Work) work).message, RejectReason.SHUTDOWN,
-						"still buffered when the drain timeout (" + this.drainTimeout + ") ran out");
-			}
-			awaitTermination(current, Duration.ofSeconds(5));
-			logger.warn("Drain timeout ran out: " + left.size() + " buffered message(s) dead-lettered as shutdown");
+		int buffered = queueDepth(current) + this.inFlight.get();
+		for (Lane lane : current) {
+			lane.close();
 		}
-		this.executor = null;
-		logger.info("Drained " + buffered + " buffered message(s) in "
-				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+		long deadline = started + this.drainTimeout.toNanos();
+		int left = 0;
+		for (Lane lane : current) {
+			awaitDrained(lane, deadline);
+		}
+		for (Lane lane : current) {
+			if (!lane.isDrained()) {
+				for (Delivery delivery : lane.abort()) {
+					left++;
+					this.pipeline.settle(delivery, Disposition.rejected(RejectReason.SHUTDOWN,
+							"still buffered when the drain timeout (" + this.drainTimeout + ") ran out",
+							delivery.envelope()));
+				}
+			}
+		}
+		for (Lane lane : current) {
+			awaitDrained(lane, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+		}
+		this.watchdog.shutdownNow();
+		this.lanes = null;
+		if (left > 0) {
+			logger.warn("Drain timeout ran out: " + left + " buffered message(s) dead-lettered as shutdown");
+		}
+		logger.info("Drained " + (buffered - left) + " of " + buffered + " buffered message(s) in "
+				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
 	}
 
-	private static boolean awaitTermination(ThreadPoolExecutor executor, Duration timeout) {
+	private static int queueDepth(Lane[] lanes) {
+		int depth = 0;
+		for (Lane lane : lanes) {
+			depth += lane.depth();
+		}
+		return depth;
+	}
+
+	private static void awaitDrained(Lane lane, long deadlineNanos) {
 		try {
-			return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			while (!lane.isDrained() && System.nanoTime() < deadlineNanos) {
+				lane.awaitWorker(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return executor.isTerminated();
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.lanes != null;
 	}
 
 	@Override
@@ -158,38 +229,17 @@ public class MessageDispatcher implements SmartLifecycle {
 		return PHASE;
 	}
 
-	private final class Work implements Runnable {
-
-		private final InboundMessage message;
-
-		Work(InboundMessage message) {
-			this.message = message;
-		}
-
-		@Override
-		public void run() {
-			MessageDispatcher.this.inFlight.incrementAndGet();
-			try {
-				MessageDispatcher.this.pipeline.process(this.message);
-			}
-			finally {
-				MessageDispatcher.this.inFlight.decrementAndGet();
-			}
-		}
-
-	}
-
-	private static final class WorkerThreadFactory implements ThreadFactory {
-
-		private final AtomicInteger count = new AtomicInteger();
-
-		@Override
-		public Thread newThread(Runnable runnable) {
-			Thread thread = new Thread(runnable, "consumer-worker-" + this.count.incrementAndGet());
-			thread.setDaemon(false);
-			return thread;
-		}
-
+	/**
+	 * How the dispatcher is sized and bounded.
+	 *
+	 * @param lanes number of lanes, one worker each
+	 * @param capacity messages buffered over all lanes
+	 * @param overflowWait how long a source may wait for room in a full lane; zero to dead-letter at once
+	 * @param stuckAfter a message running longer than this is abandoned as failed and its lane moves on
+	 * @param drainTimeout how long buffered messages may take to finish on stop
+	 */
+	public record Settings(int lanes, int capacity, Duration overflowWait, Duration stuckAfter,
+			Duration drainTimeout) {
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
@@ -60,13 +61,59 @@ public class MessagePipeline {
 	}
 
 	/**
-	 * Process one message to its outcome.
+	 * Process one message to its outcome, on the calling thread.
 	 * @param message the message
 	 * @return its disposition
 	 */
 	public Disposition process(InboundMessage message) {
-		Disposition disposition = dispose(message);
-		complete(message, disposition);
+		Object prepared = decodeAndRoute(message);
+		if (prepared instanceof Delivery delivery) {
+			return handle(delivery);
+		}
+		Disposition rejection = (Disposition) prepared;
+		complete(message, rejection);
+		return rejection;
+	}
+
+	/**
+	 * Decode and route a message, and find its ordering key; a message that can never succeed
+	 * is recorded as rejected here.
+	 * @param message the message
+	 * @return the delivery, or {@code null} when the message was rejected
+	 */
+	public Delivery prepare(InboundMessage message) {
+		Object prepared = decodeAndRoute(message);
+		if (prepared instanceof Delivery delivery) {
+			return delivery;
+		}
+		complete(message, (Disposition) prepared);
+		return null;
+	}
+
+	/** A {@link Delivery}, or the {@link Disposition} of a message that can never succeed. */
+	private Object decodeAndRoute(InboundMessage message) {
+		Envelope envelope = null;
+		try {
+			envelope = this.decoder.decode(message.body());
+			MessageHandler<Object> handler = this.router.route(envelope.type());
+			return new Delivery(message, envelope, handler, orderingKey(envelope, handler));
+		}
+		catch (RejectedMessageException ex) {
+			return Disposition.rejected(ex.reason(), ex.getMessage(), envelope);
+		}
+		catch (RuntimeException | Error ex) {
+			return Disposition.rejected(RejectReason.INVALID_JSON, LogText.safe(String.valueOf(ex), 900), envelope);
+		}
+	}
+
+	/**
+	 * Bind, validate and invoke the handler of a prepared delivery, and record its outcome.
+	 * @param delivery the delivery from {@link #prepare}
+	 * @return its disposition
+	 */
+	public Disposition handle(Delivery delivery) {
+		Disposition disposition = execute(delivery);
+		complete(delivery.message(), disposition);
 		return disposition;
 	}
 
@@ -80,15 +127,38 @@ public class MessagePipeline {
 		complete(message, Disposition.rejected(reason, detail, null));
 	}
 
-	private Disposition dispose(InboundMessage message) {
-		Envelope envelope = null;
+	/**
+	 * Record a prepared delivery that will not be processed (overflow, shutdown, a stuck handler).
+	 * @param delivery the delivery
+	 * @param disposition its outcome
+	 */
+	public void settle(Delivery delivery, Disposition disposition) {
+		complete(delivery.message(), disposition);
+	}
+
+	private static String orderingKey(Envelope envelope, MessageHandler<Object> handler) {
+		String member = handler.orderingKey();
+		if (member == null) {
+			return null;
+		}
+		JsonNode value = envelope.payload().get(member);
+		return (value != null && value.isValueNode() && !value.isNull()) ? value.asString() : null;
+	}
+
+	/**
+	 * Bind, validate and invoke the handler of a prepared delivery, without recording the outcome;
+	 * the caller records it once with {@link #settle}.
+	 * @param delivery the delivery from {@link #prepare}
+	 * @return its disposition
+	 */
+	public Disposition execute(Delivery delivery) {
+		Envelope envelope = delivery.envelope();
+		InboundMessage message = delivery.message();
 		try {
-			envelope = this.decoder.decode(message.body());
-			MessageHandler<Object> handler = this.router.route(envelope.type());
-			Object payload = this.binder.bind(envelope.payload(), handler.payloadType());
+			Object payload = this.binder.bind(envelope.payload(), delivery.handler().payloadType());
 			MessageContext context = new MessageContext(envelope.type(), envelope.id(), message.source(),
 					message.channel(), 1, message.receivedAt());
-			HandlerResult result = this.invoker.invoke(handler, payload, context);
+			HandlerResult result = this.invoker.invoke(delivery.handler(), payload, context);
 			Outcome outcome = (result == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
 			return Disposition.handled(outcome, envelope, 1);
 		}
@@ -99,9 +169,8 @@ public class MessagePipeline {
 			return Disposition.failed(envelope, LogText.safe(String.valueOf(ex.getCause()), 900), ex.attempts());
 		}
 		catch (Exception | Error ex) {
-			// A decorator or handler threw past the retry: still exactly one outcome.
-			return (envelope != null) ? Disposition.failed(envelope, LogText.safe(String.valueOf(ex), 900), 1)
-					: Disposition.rejected(RejectReason.INVALID_JSON, LogText.safe(String.valueOf(ex), 900), null);
+			// A decorator threw past the retry: still exactly one outcome.
+			return Disposition.failed(envelope, LogText.safe(String.valueOf(ex), 900), 1);
 		}
 	}
 

@@ -135,7 +135,7 @@ class MessageDispatcherTests {
 
 	@Test
 	void rejectsMessageReceivedBeforeStartAsShutdown() {
-		MessageDispatcher dispatcher = new MessageDispatcher(this.pipeline, 1, 2, Duration.ofSeconds(1));
+		MessageDispatcher dispatcher = dispatcher(1, 2, Duration.ofSeconds(1));
 		InboundMessage early = message(json("early"));
 		dispatcher.dispatch(early);
 		assertThat(this.listener.outcomeOf(early).reason()).isEqualTo(RejectReason.SHUTDOWN);
@@ -143,7 +143,7 @@ class MessageDispatcherTests {
 
 	@Test
 	void stopWithoutStartAndRepeatedStopAreHarmless() {
-		MessageDispatcher dispatcher = new MessageDispatcher(this.pipeline, 1, 2, Duration.ofSeconds(1));
+		MessageDispatcher dispatcher = dispatcher(1, 2, Duration.ofSeconds(1));
 		dispatcher.stop();
 		dispatcher.start();
 		assertThat(dispatcher.isRunning()).isTrue();
@@ -179,10 +179,15 @@ class MessageDispatcherTests {
 	}
 
 	private MessageDispatcher started(int concurrency, int capacity, Duration drainTimeout) {
-		MessageDispatcher dispatcher = new MessageDispatcher(this.pipeline, concurrency, capacity, drainTimeout);
+		MessageDispatcher dispatcher = dispatcher(concurrency, capacity, drainTimeout);
 		this.dispatchers.add(dispatcher);
 		dispatcher.start();
 		return dispatcher;
+	}
+
+	private MessageDispatcher dispatcher(int concurrency, int capacity, Duration drainTimeout) {
+		return new MessageDispatcher(this.pipeline, new MessageDispatcher.Settings(concurrency, capacity, Duration.ZERO,
+				Duration.ofMinutes(5), drainTimeout));
 	}
 
 	/** With concurrency 1 and capacity 2: one message blocked in the handler, two buffered. */

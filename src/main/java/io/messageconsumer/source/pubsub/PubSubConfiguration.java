@@ -46,12 +46,16 @@ class PubSubConfiguration {
 
 	@Bean
 	RedisMessageListenerContainer redisMessageListenerContainer(RedisMessageListenerContainerConfigurer configurer,
-			RedisConnectionFactory connectionFactory, MessageDispatcher dispatcher, ConsumerProperties properties) {
+			RedisConnectionFactory connectionFactory, MessageDispatcher dispatcher, CanaryProbe canary,
+			ConsumerProperties properties) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		configurer.configure(container, connectionFactory);
 		container.setTaskExecutor(new SyncTaskExecutor());
 		container.setErrorHandler((ex) -> logger.error("Pub/sub listener error: " + LogText.safe(ex.toString())));
-		container.addMessageListener(new PubSubListener(dispatcher), topics(properties));
+		List<Topic> topics = topics(properties);
+		// The canary shares the connection of the real channels: it proves what they receive.
+		topics.add(ChannelTopic.of(canary.channel()));
+		container.addMessageListener(new PubSubListener(dispatcher, canary), topics);
 		// Started by PubSubStarter, which keeps retrying while Redis is unreachable.
 		container.setAutoStartup(false);
 		return container;
@@ -64,10 +68,18 @@ class PubSubConfiguration {
 	}
 
 	@Bean
+	CanaryProbe pubSubCanaryProbe(StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties) {
+		ConsumerProperties.Health health = properties.health();
+		String channel = health.canaryChannel().replace("{instance}", instance.clientName());
+		return new CanaryProbe(redis, channel, health.canaryInterval(), health.canaryTimeout());
+	}
+
+	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
-			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, MeterRegistry meters) {
+			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
+			MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
-				properties.channels(), properties.patterns(), meters);
+				properties.channels(), properties.patterns(), canary, meters);
 	}
 
 	/**

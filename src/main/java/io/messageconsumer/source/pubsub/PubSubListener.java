@@ -11,7 +11,7 @@ import io.messageconsumer.routing.MessageDispatcher;
 
 /**
  * Receives pub/sub messages on the Redis connection's thread and hands them to the
- * dispatcher's bounded stage at once.
+ * dispatcher's bounded stage at once. Canary probes are answered here and go no further.
  */
 class PubSubListener implements MessageListener {
 
@@ -19,12 +19,19 @@ class PubSubListener implements MessageListener {
 
 	private final MessageDispatcher dispatcher;
 
-	PubSubListener(MessageDispatcher dispatcher) {
+	private final CanaryProbe canary;
+
+	PubSubListener(MessageDispatcher dispatcher, CanaryProbe canary) {
 		this.dispatcher = dispatcher;
+		this.canary = canary;
 	}
 
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
+		if (this.canary.isCanary(message.getChannel())) {
+			this.canary.received(message.getBody());
+			return;
+		}
 		String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
 		// A pattern message's channel is chosen by the publisher; the pattern is the bounded name.
 		String subscription = (pattern != null && pattern.length > 0) ? new String(pattern, StandardCharsets.UTF_8)

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,13 +24,15 @@ import io.messageconsumer.routing.SourceStatus;
 
 /**
  * Checks, from the Redis server's side, that this instance's subscriber connection really
- * holds every configured subscription.
+ * holds every configured subscription, and, with the {@link CanaryProbe}, that it delivers.
  * <p>
  * Every two seconds it reads {@code CLIENT LIST} and finds the connection by this instance's
  * client name. The listener container alone cannot tell: after a Redis restart it still says
- * it is listening while Lettuce reconnects. A new client id for the subscriber means it
- * reconnected (as does a connection seen missing in between, or a younger one), counted by
- * {@code consumer.redis.reconnects}.
+ * it is listening while Lettuce reconnects. A reconnect shows as a new client id (or, after a
+ * Redis restart hands the old id out again, as a connection seen missing in between or a
+ * younger one), counted by {@code consumer.redis.reconnects}. The connection's output buffer
+ * ({@code omem}) is the gauge {@code consumer.redis.output.buffer}; above half of the pub/sub
+ * soft limit the source reports itself degraded, before Redis cuts it off.
  */
 class SubscriptionMonitor implements SourceStatus.Source {
 
@@ -36,6 +40,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	/** A check older than this counts as failed: the monitor itself is stuck. */
 	private static final Duration STALE_AFTER = Duration.ofSeconds(10);
+
+	/** Redis's default {@code client-output-buffer-limit pubsub} soft limit. */
+	private static final long DEFAULT_SOFT_LIMIT = 8L * 1024 * 1024;
 
 	private final RedisMessageListenerContainer container;
 
@@ -47,9 +54,13 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final List<String> patterns;
 
+	private final CanaryProbe canary;
+
 	private final Counter reconnects;
 
-	private volatile Check last = new Check(false, "connecting", null, null, "not checked yet", Instant.EPOCH);
+	private volatile Check last = new Check(false, "connecting", null, 0, "not checked yet", Instant.EPOCH);
+
+	private volatile long softLimitBytes = -1;
 
 	private String lastClientId;
 
@@ -58,15 +69,20 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private boolean lostSinceLastSeen;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
-			List<String> channels, List<String> patterns, MeterRegistry meters) {
+			List<String> channels, List<String> patterns, CanaryProbe canary, MeterRegistry meters) {
 		this.container = container;
 		this.redis = redis;
 		this.clientName = clientName;
 		this.channels = List.copyOf(channels);
 		this.patterns = List.copyOf(patterns);
+		this.canary = canary;
 		this.reconnects = Counter.builder("consumer.redis.reconnects")
 			.description("Reconnects of a source's Redis connection")
 			.tag("source", PubSubListener.SOURCE)
+			.register(meters);
+		Gauge.builder("consumer.redis.output.buffer", this, (monitor) -> monitor.last.outputBufferBytes())
+			.description("Bytes Redis holds for the subscriber connection, not yet read (CLIENT LIST omem)")
+			.baseUnit("bytes")
 			.register(meters);
 	}
 
@@ -78,7 +94,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	@Scheduled(fixedDelay = 2000)
 	void check() {
 		if (!this.container.isRunning()) {
-			this.last = new Check(false, "stopped", null, null, "listener container is not running", Instant.now());
+			this.last = new Check(false, "stopped", null, 0, "listener container is not running", Instant.now());
 			return;
 		}
 		try {
@@ -90,15 +106,15 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			}
 			else {
 				this.lostSinceLastSeen = true;
-				this.last = new Check(false, "connecting", null, null,
+				this.last = new Check(false, "connecting", null, 0,
 						"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
 			}
 		}
 		catch (RuntimeException ex) {
+			boolean wasSubscribed = this.last.subscribed();
 			this.lostSinceLastSeen = true;
-			boolean wasActive = this.last.subscribed();
-			this.last = new Check(false, "connecting", null, null, "Redis unreachable: " + ex.getMessage(), Instant.now());
-			if (wasActive) {
+			this.last = new Check(false, "connecting", null, 0, "Redis unreachable: " + ex.getMessage(), Instant.now());
+			if (wasSubscribed) {
 				logger.warn("Pub/sub subscription check failed: " + ex.getMessage());
 			}
 		}
@@ -117,24 +133,24 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private Check fromClient(RedisClientInfo client) {
 		String id = client.get("id");
 		long age = count(client.getAge());
-		// A restarted Redis hands out the same ids again, so a younger connection or one seen missing
-		// in between counts as a reconnect too.
 		boolean reconnected = this.lastClientId != null
 				&& (this.lostSinceLastSeen || !Objects.equals(this.lastClientId, id) || age < this.lastClientAge);
 		if (reconnected) {
 			this.reconnects.increment();
-			logger.info("Pub/sub subscriber reconnected (client id " + this.lastClientId + " -> " + id + ")");
+			logger.info("Pub/sub subscriber reconnected (client id " + this.lastClientId + " -> " + id
+					+ "); output buffer last seen at " + this.last.outputBufferBytes() + " bytes");
 		}
 		this.lastClientId = id;
 		this.lastClientAge = age;
 		this.lostSinceLastSeen = false;
 		long channelCount = count(client.getChannelSubscribtions());
 		long patternCount = count(client.getPatternSubscrbtions());
-		boolean complete = channelCount == this.channels.size() && patternCount == this.patterns.size();
-		String problem = complete ? null : "subscribed to " + channelCount + "/" + this.channels.size()
+		// The canary channel is one more channel subscription of our own.
+		boolean complete = channelCount == this.channels.size() + 1L && patternCount == this.patterns.size();
+		String problem = complete ? null : "subscribed to " + (channelCount - 1) + "/" + this.channels.size()
 				+ " channels and " + patternCount + "/" + this.patterns.size() + " patterns";
-		return new Check(complete, complete ? "consuming" : "degraded", id, client.getOutputBufferMemoryUsage(), problem,
-				Instant.now());
+		return new Check(complete, complete ? "consuming" : "degraded", id,
+				count(client.getOutputBufferMemoryUsage()), problem, Instant.now());
 	}
 
 	private static long count(Long value) {
@@ -146,27 +162,80 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		Check check = this.last;
 		boolean fresh = Duration.between(check.checkedAt(), Instant.now()).compareTo(STALE_AFTER) < 0;
 		boolean listening = this.container.isListening();
-		boolean active = check.subscribed() && fresh && listening;
+		String canaryProblem = this.canary.problem();
+		String problem = !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
+				: !listening ? "listener container is not listening" : canaryProblem;
+		long softLimit = softLimit();
+		boolean backlogged = check.outputBufferBytes() > softLimit / 2;
+		SourceStatus.Level level = (problem != null) ? SourceStatus.Level.DOWN
+				: backlogged ? SourceStatus.Level.DEGRADED : SourceStatus.Level.CONSUMING;
+		String state = switch (level) {
+			case CONSUMING -> "consuming";
+			case DEGRADED -> "backlogged";
+			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering" : check.state();
+		};
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("channels", this.channels);
-		details.put("patterns", this.patterns);
-		details.put("listening", listening);
 		details.put("clientName", this.clientName);
+		details.put("canaryChannel", this.canary.channel());
+		details.put("canaryLastSeenAt", String.valueOf(this.canary.lastSeenAt()));
+		details.put("listening", listening);
 		if (check.clientId() != null) {
 			details.put("clientId", check.clientId());
 		}
-		if (check.outputBufferBytes() != null) {
-			details.put("outputBufferBytes", check.outputBufferBytes());
-		}
+		details.put("outputBufferBytes", check.outputBufferBytes());
+		details.put("outputBufferSoftLimitBytes", softLimit);
 		details.put("checkedAt", check.checkedAt().toString());
-		if (!active) {
-			details.put("reason", !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
-					: "listener container is not listening");
+		if (problem != null) {
+			details.put("reason", problem);
 		}
-		return new SourceStatus(active, active ? "consuming" : check.state(), details);
+		else if (backlogged) {
+			details.put("reason", "output buffer above half of the pub/sub soft limit: the consumer is falling behind");
+		}
+		return new SourceStatus(level, state, details);
 	}
 
-	private record Check(boolean subscribed, String state, String clientId, Long outputBufferBytes, String problem,
+	/** The pub/sub soft output-buffer limit, read once from the server (CONFIG may be denied). */
+	private long softLimit() {
+		long limit = this.softLimitBytes;
+		if (limit > 0) {
+			return limit;
+		}
+		limit = DEFAULT_SOFT_LIMIT;
+		try {
+			Properties config = this.redis.execute((RedisCallback<Properties>) (connection) -> connection
+				.serverCommands()
+				.getConfig("client-output-buffer-limit"));
+			String value = (config != null) ? config.getProperty("client-output-buffer-limit") : null;
+			long parsed = parseSoftLimit(value);
+			limit = (parsed > 0) ? parsed : limit;
+			this.softLimitBytes = limit;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read client-output-buffer-limit, assuming 8 MiB: " + ex.getMessage());
+		}
+		return limit;
+	}
+
+	/** The soft limit from a value like {@code normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60}. */
+	static long parseSoftLimit(String value) {
+		if (value == null) {
+			return -1;
+		}
+		String[] parts = value.trim().split("\\s+");
+		for (int i = 0; i + 2 < parts.length; i++) {
+			if ("pubsub".equals(parts[i])) {
+				try {
+					return Long.parseLong(parts[i + 2]);
+				}
+				catch (NumberFormatException ex) {
+					return -1;
+				}
+			}
+		}
+		return -1;
+	}
+
+	private record Check(boolean subscribed, String state, String clientId, long outputBufferBytes, String problem,
 			Instant checkedAt) {
 	}
 

@@ -1,0 +1,15 @@
+package io.messageconsumer.routing;
+
+import io.messageconsumer.handler.MessageHandler;
+
+/**
+ * A decoded, routed message on its way to a worker: what the connection's thread prepares so
+ * the dispatcher can choose the message's lane by its ordering key.
+ *
+ * @param message the message as received
+ * @param envelope its decoded envelope
+ * @param handler the handler for its type
+ * @param key the ordering key, or {@code null} when the message has none
+ */
+public record Delivery(InboundMessage message, Envelope envelope, MessageHandler<Object> handler, String key) {
+}

@@ -1,0 +1,161 @@
+package io.messageconsumer.source.pubsub;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Proves the subscription delivers: publishes a numbered probe to this instance's own canary
+ * channel every interval, on the connection the real channels use, and notices when a probe
+ * does not come back in time.
+ * <p>
+ * This catches the zombie subscription: a reconnected connection that no longer receives
+ * while every PING-based check stays green. Probes never reach handlers or meters.
+ */
+class CanaryProbe implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(CanaryProbe.class);
+
+	private final StringRedisTemplate redis;
+
+	private final String channel;
+
+	private final byte[] channelBytes;
+
+	private final Duration interval;
+
+	private final long timeoutNanos;
+
+	private long sent;
+
+	private volatile long lastSent;
+
+	private volatile long lastSeen;
+
+	private volatile long outstandingSinceNanos;
+
+	private volatile Instant lastSeenAt;
+
+	private long lastPublishNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
+
+	private volatile ScheduledExecutorService scheduler;
+
+	CanaryProbe(StringRedisTemplate redis, String channel, Duration interval, Duration timeout) {
+		this.redis = redis;
+		this.channel = channel;
+		this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
+		this.interval = interval;
+		this.timeoutNanos = timeout.toNanos();
+	}
+
+	String channel() {
+		return this.channel;
+	}
+
+	/** Whether a message arrived on the canary channel. */
+	boolean isCanary(byte[] messageChannel) {
+		return Arrays.equals(this.channelBytes, messageChannel);
+	}
+
+	/** A probe came back. */
+	void received(byte[] body) {
+		try {
+			long number = Long.parseLong(new String(body, StandardCharsets.US_ASCII));
+			if (number > this.lastSeen) {
+				this.lastSeen = number;
+				this.lastSeenAt = Instant.now();
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Someone else published on our canary channel; it proves nothing.
+		}
+	}
+
+	/**
+	 * Runs every tick: publishes a probe each interval, and every tick while the last one is overdue,
+	 * so a restored subscription is seen as such within a tick.
+	 */
+	private void tick() {
+		long now = System.nanoTime();
+		if (now - this.lastPublishNanos >= this.interval.toNanos() || problem() != null) {
+			this.lastPublishNanos = now;
+			publish();
+		}
+	}
+
+	private void publish() {
+		long number = this.sent + 1;
+		try {
+			if (this.lastSeen >= this.lastSent) {
+				this.outstandingSinceNanos = System.nanoTime();
+			}
+			this.redis.convertAndSend(this.channel, Long.toString(number));
+			this.sent = number;
+			this.lastSent = number;
+		}
+		catch (RuntimeException ex) {
+			// Redis unreachable: the subscription check reports that; the probe is retried next interval.
+			logger.debug("Canary publish failed: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Why the canary says the subscription does not deliver, or {@code null} while it does.
+	 * @return the problem, or {@code null}
+	 */
+	String problem() {
+		long seen = this.lastSeen;
+		long lastSentNumber = this.lastSent;
+		if (seen >= lastSentNumber) {
+			return null;
+		}
+		long waited = System.nanoTime() - this.outstandingSinceNanos;
+		return (waited > this.timeoutNanos) ? "canary probe " + (seen + 1) + " not received within "
+				+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms" : null;
+	}
+
+	/**
+	 * When a probe last came back.
+	 * @return the instant, or {@code null} before the first
+	 */
+	Instant lastSeenAt() {
+		return this.lastSeenAt;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.scheduler == null) {
+			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "consumer-canary");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long tickMillis = Math.min(this.interval.toMillis(), 1000);
+			this.scheduler.scheduleWithFixedDelay(this::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+			this.scheduler = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+}
