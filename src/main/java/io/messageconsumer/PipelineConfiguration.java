@@ -51,7 +51,7 @@ class PipelineConfiguration {
 	@Bean
 	DeadLetterWriter deadLetterWriter(StringRedisTemplate redis, MeterRegistry meters, ConsumerProperties properties) {
 		return new DeadLetterWriter(redis, meters, properties.deadLetter().stream(),
-				properties.deadLetter().maxLength(), properties.maxMessageSize(), properties.queueCapacity() + 1000);
+				properties.deadLetter().maxLength(), properties.maxMessageSize(), Math.max(10_000, properties.queueCapacity()));
 	}
 
 	@Bean

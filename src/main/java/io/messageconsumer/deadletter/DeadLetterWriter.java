@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +60,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private final Map<RejectReason, Counter> written = new LinkedHashMap<>();
 
-	private final AtomicLong lost = new AtomicLong();
+	private final Counter dropped;
 
 	private volatile Thread thread;
 
@@ -83,6 +82,9 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		this.addOptions = XAddOptions.maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
 		this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+		this.dropped = Counter.builder("consumer.dead.letters.dropped")
+			.description("Dead letters that could not be written: the writer's buffer was full or Redis was gone at shutdown")
+			.register(meters);
 		for (RejectReason reason : RejectReason.values()) {
 			this.written.put(reason, Counter.builder("consumer.dead.letters")
 				.description("Messages written to the dead-letter stream")
@@ -98,9 +100,9 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 			return;
 		}
 		if (!this.buffer.offer(new Entry(disposition.reason(), toRecord(message, disposition)))) {
-			this.lost.incrementAndGet();
+			this.dropped.increment();
 			logger.error("Dead-letter buffer full: a " + disposition.reason().code()
-					+ " message could not be dead-lettered (lost so far: " + this.lost.get() + ")");
+					+ " message could not be dead-lettered (dropped so far: " + (long) this.dropped.count() + ")");
 		}
 	}
 
@@ -192,7 +194,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				if (!this.running) {
-					this.lost.addAndGet(batch.size() + this.buffer.size());
+					this.dropped.increment(batch.size() + this.buffer.size());
 					logger.error("Dead-letter stream unreachable at shutdown: " + (batch.size() + this.buffer.size())
 							+ " entries not written: " + ex.getMessage());
 					return;

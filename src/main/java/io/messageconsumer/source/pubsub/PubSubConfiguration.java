@@ -77,9 +77,9 @@ class PubSubConfiguration {
 	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
 			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
-			MeterRegistry meters) {
+			PubSubStarter starter, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
-				properties.channels(), properties.patterns(), canary, meters);
+				properties.channels(), properties.patterns(), canary, starter::resubscribe, meters);
 	}
 
 	/**

@@ -76,6 +76,21 @@ class PubSubStarter implements SmartLifecycle {
 		return root.getMessage();
 	}
 
+	/**
+	 * Drop the subscription and subscribe again: the repair for a connection that Redis accepted
+	 * but that does not hold or deliver the subscriptions (a zombie).
+	 */
+	synchronized void resubscribe() {
+		Thread current = this.thread;
+		if (current != null && current.isAlive()) {
+			return;
+		}
+		logger.warn("Pub/sub subscription is not delivering: dropping it and subscribing again");
+		this.container.stop();
+		this.thread = null;
+		start();
+	}
+
 	@Override
 	public synchronized void stop() {
 		Thread current = this.thread;

@@ -41,6 +41,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	/** A check older than this counts as failed: the monitor itself is stuck. */
 	private static final Duration STALE_AFTER = Duration.ofSeconds(10);
 
+	/** Consecutive checks with Redis reachable but not delivering before subscribing again (about 10 s). */
+	private static final int ZOMBIE_CHECKS = 5;
+
 	/** Redis's default {@code client-output-buffer-limit pubsub} soft limit. */
 	private static final long DEFAULT_SOFT_LIMIT = 8L * 1024 * 1024;
 
@@ -58,6 +61,10 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final Counter reconnects;
 
+	private final Runnable resubscribe;
+
+	private int failingWhileReachable;
+
 	private volatile Check last = new Check(false, "connecting", null, 0, "not checked yet", Instant.EPOCH);
 
 	private volatile long softLimitBytes = -1;
@@ -69,7 +76,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private boolean lostSinceLastSeen;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
-			List<String> channels, List<String> patterns, CanaryProbe canary, MeterRegistry meters) {
+			List<String> channels, List<String> patterns, CanaryProbe canary, Runnable resubscribe, MeterRegistry meters) {
+		this.resubscribe = resubscribe;
 		this.container = container;
 		this.redis = redis;
 		this.clientName = clientName;
@@ -109,6 +117,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 				this.last = new Check(false, "connecting", null, 0,
 						"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
 			}
+			repairIfZombie();
 		}
 		catch (RuntimeException ex) {
 			boolean wasSubscribed = this.last.subscribed();
@@ -117,6 +126,21 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			if (wasSubscribed) {
 				logger.warn("Pub/sub subscription check failed: " + ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * Redis answers, yet the subscriptions are missing or the canary does not come back: Lettuce
+	 * will not fix that by itself (e.g. a resubscribe refused after a reconnect), so subscribe again.
+	 */
+	private void repairIfZombie() {
+		Check check = this.last;
+		// A backlog delays the canary too: that is slowness, not a zombie, and dropping it would lose it.
+		boolean delivering = check.subscribed() && (this.canary.problem() == null || check.outputBufferBytes() > 0);
+		this.failingWhileReachable = delivering ? 0 : this.failingWhileReachable + 1;
+		if (this.failingWhileReachable >= ZOMBIE_CHECKS) {
+			this.failingWhileReachable = 0;
+			this.resubscribe.run();
 		}
 	}
 

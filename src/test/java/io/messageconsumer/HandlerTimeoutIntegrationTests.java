@@ -1,0 +1,164 @@
+package io.messageconsumer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import io.messageconsumer.handler.HandlerResult;
+import io.messageconsumer.handler.MessageContext;
+import io.messageconsumer.handler.MessageHandler;
+import io.messageconsumer.support.Http;
+import io.messageconsumer.support.RedisIntegrationTest;
+import io.messageconsumer.support.RedisProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A handler attempt that runs too long fails and frees its worker; a handler that ignores the
+ * interrupt is abandoned; a poison message does not hold up other keys.
+ */
+@RedisIntegrationTest
+@TestPropertySource(properties = { "consumer.channels=hang", "consumer.concurrency=2", "consumer.handler-timeout=300ms",
+		"consumer.retry.max-attempts=2", "consumer.retry.initial-backoff=10ms", "consumer.retry.max-backoff=10ms",
+		"consumer.dead-letter.stream=timeout-test:dead-letter" })
+class HandlerTimeoutIntegrationTests {
+
+	private static volatile boolean stopSpinning;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	@Autowired
+	private HangHandler handler;
+
+	@LocalServerPort
+	private int port;
+
+	private RedisProbe probe;
+
+	@BeforeEach
+	void awaitConsuming() {
+		this.probe = new RedisProbe(this.redis);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+	}
+
+	@AfterAll
+	static void releaseSpinningHandler() {
+		stopSpinning = true;
+	}
+
+	@Test
+	void failsAnAttemptThatRunsTooLongAndFreesTheLane() {
+		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"sleepy\",\"lane\":\"a\",\"mode\":\"sleep\"}");
+		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"after-sleepy\",\"lane\":\"a\",\"mode\":\"ok\"}");
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.handler.done.contains("after-sleepy"));
+		Map<String, String> entry = deadLetter("sleepy");
+		assertThat(entry).containsEntry("reason", "handler_failed").containsEntry("attempts", "2");
+		assertThat(entry.get("detail")).contains("timed out after 300 ms");
+	}
+
+	@Test
+	void abandonsAHandlerThatIgnoresTheInterrupt() {
+		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"spinner\",\"lane\":\"b\",\"mode\":\"spin\"}");
+		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"after-spinner\",\"lane\":\"b\",\"mode\":\"ok\"}");
+		// Stuck after 2 attempts of 300 ms, 10 ms of backoff and 5 s of grace.
+		await().atMost(Duration.ofSeconds(12)).until(() -> this.handler.done.contains("after-spinner"));
+		Map<String, String> entry = deadLetter("spinner");
+		assertThat(entry).containsEntry("reason", "handler_failed");
+		assertThat(entry.get("detail")).contains("did not finish");
+	}
+
+	@Test
+	void poisonMessageDoesNotDelayOtherKeys() {
+		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"poison\",\"lane\":\"p\",\"mode\":\"throw\"}");
+		for (int i = 0; i < 50; i++) {
+			this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"other-" + i + "\",\"lane\":\"o" + i + "\",\"mode\":\"ok\"}");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.handler.done.containsAll(
+				java.util.stream.IntStream.range(0, 50).mapToObj((i) -> "other-" + i).toList()));
+		await().atMost(Duration.ofSeconds(5)).until(() -> findDeadLetter("poison") != null);
+	}
+
+	private Map<String, String> deadLetter(String id) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> findDeadLetter(id) != null);
+		return findDeadLetter(id);
+	}
+
+	private Map<String, String> findDeadLetter(String id) {
+		return this.probe.entries("timeout-test:dead-letter")
+			.stream()
+			.filter((entry) -> id.equals(entry.get("id")))
+			.findFirst()
+			.orElse(null);
+	}
+
+	/** The payload of a hang message. */
+	record HangMessage(String id, String lane, String mode) {
+	}
+
+	/** Sleeps, spins ignoring interrupts, throws, or returns, as the message says. */
+	static class HangHandler implements MessageHandler<HangMessage> {
+
+		final Set<String> done = ConcurrentHashMap.newKeySet();
+
+		@Override
+		public String type() {
+			return "hang";
+		}
+
+		@Override
+		public Class<HangMessage> payloadType() {
+			return HangMessage.class;
+		}
+
+		@Override
+		public String orderingKey() {
+			return "lane";
+		}
+
+		@Override
+		public HandlerResult handle(HangMessage message, MessageContext context) throws Exception {
+			switch (message.mode()) {
+				case "sleep" -> TimeUnit.MINUTES.sleep(1);
+				case "spin" -> spinIgnoringInterrupts();
+				case "throw" -> throw new IllegalStateException("poison");
+				default -> this.done.add(message.id());
+			}
+			return HandlerResult.PROCESSED;
+		}
+
+		private static void spinIgnoringInterrupts() {
+			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (!stopSpinning && System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+		}
+
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class HangHandlerConfiguration {
+
+		@Bean
+		HangHandler hangHandler() {
+			return new HangHandler();
+		}
+
+	}
+
+}

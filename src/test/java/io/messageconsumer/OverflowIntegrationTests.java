@@ -1,0 +1,141 @@
+package io.messageconsumer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import io.messageconsumer.handler.HandlerResult;
+import io.messageconsumer.handler.MessageContext;
+import io.messageconsumer.handler.MessageHandler;
+import io.messageconsumer.support.Http;
+import io.messageconsumer.support.RedisIntegrationTest;
+import io.messageconsumer.support.RedisProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Under overload the connection's thread keeps reading at full speed: what does not fit is
+ * dead-lettered as {@code overflow}, nothing is lost, and Redis never cuts the reader off.
+ */
+@RedisIntegrationTest
+@TestPropertySource(properties = { "consumer.channels=burst", "consumer.queue-capacity=100",
+		"consumer.dead-letter.stream=overflow-test:dead-letter" })
+class OverflowIntegrationTests {
+
+	private static final int MESSAGES = 20_000;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@Test
+	void deadLettersWhatDoesNotFitAndLosesNothing() {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+		List<String> subscribersBefore = subscriberIds();
+		byte[] channel = "burst".getBytes(StandardCharsets.UTF_8);
+		long started = System.nanoTime();
+		// 20,000 messages at 20,000 msg/s: 200 every 10 ms.
+		for (int sent = 0; sent < MESSAGES; sent += 200) {
+			int from = sent;
+			this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+				for (int i = from; i < from + 200; i++) {
+					connection.publish(channel, ("{\"type\":\"slow\",\"id\":\"s-" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+				}
+				return null;
+			});
+			LockSupport.parkNanos(started + (sent + 200L) * 50_000L - System.nanoTime());
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> received() == MESSAGES
+				&& processed() + overflowed() == MESSAGES);
+		double overflowed = overflowed();
+		System.out.printf("Overflow burst: received %.0f, processed %.0f, overflowed %.0f%n", received(), processed(),
+				overflowed);
+		assertThat(overflowed).isPositive();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> new RedisProbe(this.redis).deadLetters("overflow-test:dead-letter", "burst").size() == overflowed);
+		assertThat(new RedisProbe(this.redis).entries("overflow-test:dead-letter"))
+			.allSatisfy((entry) -> assertThat(entry).containsEntry("reason", "overflow"));
+		assertThat(this.meters.get("consumer.redis.reconnects").counter().count()).isZero();
+		assertThat(subscriberIds()).as("the subscriber connection was never cut").isEqualTo(subscribersBefore);
+		assertThat(this.meters.get("consumer.dead.letters.dropped").counter().count()).isZero();
+	}
+
+	private List<String> subscriberIds() {
+		return this.redis.execute((RedisCallback<List<String>>) (connection) -> connection.serverCommands()
+			.getClientList()
+			.stream()
+			.filter((client) -> client.getChannelSubscribtions() != null && client.getChannelSubscribtions() > 0)
+			.map((client) -> client.get("id"))
+			.toList());
+	}
+
+	private double received() {
+		return count(this.meters.find("consumer.messages.received").tag("channel", "burst").counter());
+	}
+
+	private double processed() {
+		return count(this.meters.find("consumer.messages").tags("type", "slow", "outcome", "processed").counter());
+	}
+
+	private double overflowed() {
+		return count(this.meters.find("consumer.overflow").tag("policy", "dead_letter").counter());
+	}
+
+	private static double count(Counter counter) {
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	/** The payload of a slow message. */
+	record SlowMessage(String id) {
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SlowHandlerConfiguration {
+
+		/** A handler that takes about 1 ms per message. */
+		@Bean
+		MessageHandler<SlowMessage> slowHandler() {
+			return new MessageHandler<>() {
+
+				@Override
+				public String type() {
+					return "slow";
+				}
+
+				@Override
+				public Class<SlowMessage> payloadType() {
+					return SlowMessage.class;
+				}
+
+				@Override
+				public HandlerResult handle(SlowMessage message, MessageContext context) {
+					LockSupport.parkNanos(1_000_000);
+					return HandlerResult.PROCESSED;
+				}
+
+			};
+		}
+
+	}
+
+}
