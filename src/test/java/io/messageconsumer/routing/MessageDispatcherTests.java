@@ -46,6 +46,27 @@ class MessageDispatcherTests {
 	}
 
 	@Test
+	void blockPolicyWaitsForRoomBeforeOverflowing() {
+		MessageDispatcher dispatcher = new MessageDispatcher(this.pipeline,
+				new MessageDispatcher.Settings(1, 2, Duration.ofMillis(300), Duration.ofMinutes(5), Duration.ofSeconds(10)));
+		this.dispatchers.add(dispatcher);
+		dispatcher.start();
+		dispatchUntilBufferIsFull(dispatcher);
+		InboundMessage waited = message(json("m4"));
+		long started = System.nanoTime();
+		dispatcher.dispatch(waited);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(this.listener.outcomeOf(waited).reason()).isEqualTo(RejectReason.OVERFLOW);
+
+		InboundMessage admitted = message(json("m5"));
+		CompletableFuture<Void> dispatching = CompletableFuture.runAsync(() -> dispatcher.dispatch(admitted));
+		this.handler.release.countDown();
+		await().atMost(WAIT).until(dispatching::isDone);
+		await().atMost(WAIT).until(() -> this.listener.outcomesOf(admitted).size() == 1);
+		assertThat(this.listener.outcomeOf(admitted).outcome()).isEqualTo(Outcome.PROCESSED);
+	}
+
+	@Test
 	void rejectsMessageBeyondCapacityAsOverflow() {
 		MessageDispatcher dispatcher = started(1, 2, Duration.ofSeconds(10));
 		List<InboundMessage> accepted = dispatchUntilBufferIsFull(dispatcher);
