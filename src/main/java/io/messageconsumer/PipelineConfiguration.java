@@ -26,7 +26,7 @@ import io.messageconsumer.routing.MessageJson;
 import io.messageconsumer.routing.MessagePipeline;
 import io.messageconsumer.routing.MessageRouter;
 import io.messageconsumer.routing.OutcomeLogger;
-import io.messageconsumer.routing.RetryingHandlerInvoker;
+import io.messageconsumer.routing.RetryPolicy;
 import io.messageconsumer.routing.TimeoutHandlerInvoker;
 import io.messageconsumer.routing.SourceStatus;
 
@@ -70,11 +70,11 @@ class PipelineConfiguration {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.maxMessageSize()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
-		// Decorators, innermost first: each attempt is timed, the attempts are retried.
-		HandlerInvoker invoker = new RetryingHandlerInvoker(timeoutInvoker, retry.maxAttempts(), retry.initialBackoff(),
-				retry.multiplier(), retry.maxBackoff());
+		RetryPolicy retryPolicy = new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
+				retry.maxBackoff());
+		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// Outcome listeners, in the order they run.
-		return new MessagePipeline(decoder, router, validator, invoker,
+		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
 				List.of(metrics, deadLetters, new OutcomeLogger()));
 	}
 
@@ -82,17 +82,10 @@ class PipelineConfiguration {
 	MessageDispatcher messageDispatcher(MessagePipeline pipeline, ConsumerProperties properties) {
 		Duration overflowWait = (properties.overflow() == ConsumerProperties.Overflow.BLOCK) ? properties.overflowWait()
 				: Duration.ZERO;
+		// An attempt still running 5 s after its timeout interrupted it ignores interrupts: it is stuck.
+		Duration stuckAfter = properties.handlerTimeout().plusSeconds(5);
 		return new MessageDispatcher(pipeline, new MessageDispatcher.Settings(properties.concurrency(),
-				properties.queueCapacity(), overflowWait, stuckAfter(properties), properties.shutdown().drainTimeout()));
-	}
-
-	/** Past every attempt with its timeout and backoff, plus a grace: only then is a handler stuck. */
-	private static Duration stuckAfter(ConsumerProperties properties) {
-		ConsumerProperties.Retry retry = properties.retry();
-		return properties.handlerTimeout()
-			.multipliedBy(retry.maxAttempts())
-			.plus(retry.maxBackoff().multipliedBy(retry.maxAttempts() - 1L))
-			.plusSeconds(5);
+				properties.queueCapacity(), overflowWait, stuckAfter, properties.shutdown().drainTimeout()));
 	}
 
 	@Bean

@@ -1,27 +1,38 @@
 package io.messageconsumer.routing;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One keyed lane: a bounded queue and the one worker thread that empties it, so messages with
+ * One keyed lane: a bounded buffer and the one worker thread that empties it, so messages with
  * the same ordering key run one at a time, in arrival order.
  * <p>
- * A worker stuck in a handler past its deadline is abandoned: the lane records the message as
- * failed and starts a new worker, so one message never blocks the lane for good.
+ * A failed attempt does not hold the lane: the message waits out its backoff aside while the
+ * worker goes on with other keys; later messages of its key wait behind it, so the key's order
+ * is kept. A worker stuck in a handler past its deadline is abandoned: the message is recorded
+ * as failed and the lane gets a new worker.
  */
 final class Lane {
 
 	private static final Log logger = LogFactory.getLog(Lane.class);
 
+	private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
 	private final String name;
+
+	private final int capacity;
 
 	private final ArrayBlockingQueue<Work> queue;
 
@@ -29,58 +40,75 @@ final class Lane {
 
 	private final AtomicInteger inFlight;
 
+	/** Messages in this lane not yet settled: queued, waiting, being retried or running. */
+	private final AtomicInteger pending = new AtomicInteger();
+
 	private final AtomicInteger generation = new AtomicInteger();
 
-	private volatile Thread worker;
+	// Guarded by this: touched by the worker, and by shutdown and the watchdog.
+	private final ArrayDeque<Work> ready = new ArrayDeque<>();
+
+	private final Map<String, ArrayDeque<Work>> held = new HashMap<>();
+
+	private final PriorityQueue<Work> retries = new PriorityQueue<>(Comparator.comparingLong((work) -> work.dueNanos));
 
 	private volatile Work current;
 
 	private volatile boolean closing;
 
+	private volatile Thread worker;
+
 	Lane(String name, int capacity, MessagePipeline pipeline, AtomicInteger inFlight) {
 		this.name = name;
-		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.capacity = capacity;
+		this.queue = new ArrayBlockingQueue<>(capacity + 1);
 		this.pipeline = pipeline;
 		this.inFlight = inFlight;
 	}
 
 	void start() {
-		startWorker();
+		startWorker(null);
 	}
 
-	/** Queue a delivery, waiting at most {@code waitNanos} for room; {@code false} when full. */
+	/** Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full. */
 	boolean offer(Delivery delivery, long waitNanos) {
-		Work work = new Work(delivery);
-		if (waitNanos <= 0) {
-			return this.queue.offer(work);
+		long deadline = System.nanoTime() + waitNanos;
+		// The capacity counts what waits; the one message running is on top of it.
+		while (this.pending.incrementAndGet() > this.capacity + 1) {
+			this.pending.decrementAndGet();
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			LockSupport.parkNanos(50_000);
 		}
-		try {
-			return this.queue.offer(work, waitNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		this.queue.add(new Work(delivery));
+		return true;
 	}
 
 	int depth() {
-		return this.queue.size();
+		return Math.max(0, this.pending.get() - ((this.current != null) ? 1 : 0));
 	}
 
-	/** Stop taking new work once the queue is empty; the worker ends by itself. */
+	/** Take no new work; the worker ends once everything pending is settled. */
 	void close() {
 		this.closing = true;
 	}
 
 	boolean isDrained() {
 		Thread thread = this.worker;
-		return this.queue.isEmpty() && this.current == null && (thread == null || !thread.isAlive());
+		return this.pending.get() == 0 && (thread == null || !thread.isAlive());
 	}
 
-	/** Take what is still queued, for the caller to settle; interrupt the worker. */
-	List<Delivery> abort() {
-		List<Work> left = new ArrayList<>();
+	/** Take everything not yet running, for the caller to settle; interrupt the worker. */
+	synchronized List<Delivery> abort() {
+		List<Work> left = new ArrayList<>(this.ready);
+		this.held.values().forEach(left::addAll);
+		left.addAll(this.retries);
 		this.queue.drainTo(left);
+		this.ready.clear();
+		this.held.clear();
+		this.retries.clear();
+		this.pending.addAndGet(-left.size());
 		Thread thread = this.worker;
 		if (thread != null) {
 			thread.interrupt();
@@ -95,81 +123,146 @@ final class Lane {
 		}
 	}
 
-	/** Abandon the current message if it has run longer than {@code maxNanos}. */
+	/** Abandon the running message if it has run longer than {@code maxNanos}. */
 	void abandonIfStuck(long maxNanos, long now) {
 		Work work = this.current;
-		if (work == null || now - work.startedNanos < maxNanos || !work.settled.compareAndSet(false, true)) {
+		if (work == null || now - work.startedNanos < maxNanos || !work.state.compareAndSet(RUNNING, ABANDONED)) {
 			return;
 		}
-		Envelope envelope = work.delivery().envelope();
+		Envelope envelope = work.delivery.envelope();
 		logger.error("Handler for type '" + LogText.safe(envelope.type(), 64) + "' stuck for more than "
-				+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms on lane " + this.name + "; abandoning its thread");
-		this.pipeline.settle(work.delivery(), Disposition.failed(envelope,
-				"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms", 1));
+				+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms on " + this.name + "; abandoning its thread");
+		settle(work, Disposition.failed(envelope,
+				"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms", work.delivery.attempt()));
 		Thread stuck = this.worker;
-		startWorker();
-		if (stuck != null) {
-			stuck.interrupt();
-		}
+		startWorker(work.delivery.key());
+		stuck.interrupt();
 	}
 
-	private synchronized void startWorker() {
+	private synchronized void startWorker(String keyToRelease) {
 		int id = this.generation.incrementAndGet();
-		Thread thread = new Thread(() -> work(id), "consumer-" + this.name + ((id > 1) ? "-" + id : ""));
 		this.current = null;
+		release(keyToRelease);
+		Thread thread = new Thread(() -> work(id), "consumer-" + this.name + ((id > 1) ? "-" + id : ""));
 		this.worker = thread;
 		thread.start();
 	}
 
 	private void work(int id) {
 		while (this.generation.get() == id) {
-			Work work;
-			try {
-				work = this.queue.poll(100, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				if (this.closing) {
+			Work work = next();
+			if (work == null) {
+				if (this.closing && this.pending.get() == 0) {
 					return;
 				}
 				continue;
 			}
-			if (work == null) {
-				if (this.closing) {
-					return;
-				}
+			if (holdBehindRetry(work)) {
 				continue;
 			}
 			run(work, id);
 		}
 	}
 
+	/** The next work: a retry that is due, then messages released by a retry, then the queue. */
+	private Work next() {
+		long wait;
+		synchronized (this) {
+			Work due = this.retries.peek();
+			long now = System.nanoTime();
+			if (due != null && due.dueNanos - now <= 0) {
+				return this.retries.poll();
+			}
+			if (!this.ready.isEmpty()) {
+				return this.ready.poll();
+			}
+			wait = (due != null) ? Math.min(due.dueNanos - now, IDLE_POLL_NANOS) : IDLE_POLL_NANOS;
+		}
+		try {
+			return this.queue.poll(wait, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			return null;
+		}
+	}
+
+	/** A message whose key has an attempt waiting to be retried waits behind it. */
+	private synchronized boolean holdBehindRetry(Work work) {
+		String key = work.delivery.key();
+		ArrayDeque<Work> waiting = (key != null && work.delivery.attempt() == 1) ? this.held.get(key) : null;
+		if (waiting == null) {
+			return false;
+		}
+		waiting.add(work);
+		return true;
+	}
+
 	private void run(Work work, int id) {
 		work.startedNanos = System.nanoTime();
 		this.current = work;
 		this.inFlight.incrementAndGet();
+		MessagePipeline.AttemptResult result;
 		try {
-			Disposition disposition = this.pipeline.execute(work.delivery());
-			if (work.settled.compareAndSet(false, true)) {
-				this.pipeline.settle(work.delivery(), disposition);
-			}
+			result = this.pipeline.attempt(work.delivery);
 		}
 		finally {
 			this.inFlight.decrementAndGet();
-			if (this.generation.get() == id) {
-				this.current = null;
-			}
 			// An abandoned worker keeps the interrupt meant for it from leaking into the next message.
 			Thread.interrupted();
 		}
+		if (!work.state.compareAndSet(RUNNING, FINISHED)) {
+			return; // abandoned meanwhile: the watchdog settled it and a new worker took over
+		}
+		this.current = null;
+		if (result.disposition() != null) {
+			settle(work, result.disposition());
+			synchronized (this) {
+				release(work.delivery.key());
+			}
+		}
+		else {
+			scheduleRetry(work, result.retryAfterNanos());
+		}
 	}
+
+	private synchronized void scheduleRetry(Work failed, long backoffNanos) {
+		Work retry = new Work(failed.delivery.nextAttempt());
+		retry.dueNanos = System.nanoTime() + backoffNanos;
+		this.retries.add(retry);
+		String key = retry.delivery.key();
+		if (key != null) {
+			this.held.putIfAbsent(key, new ArrayDeque<>());
+		}
+	}
+
+	/** A key's retried message is settled: what waited behind it runs next, in order. */
+	private void release(String key) {
+		ArrayDeque<Work> waiting = (key != null) ? this.held.remove(key) : null;
+		if (waiting != null) {
+			this.ready.addAll(waiting);
+		}
+	}
+
+	private void settle(Work work, Disposition disposition) {
+		this.pending.decrementAndGet();
+		this.pipeline.settle(work.delivery, disposition);
+	}
+
+	private static final int RUNNING = 0;
+
+	private static final int FINISHED = 1;
+
+	private static final int ABANDONED = 2;
 
 	private static final class Work {
 
 		private final Delivery delivery;
 
-		private final AtomicBoolean settled = new AtomicBoolean();
+		private final AtomicInteger state = new AtomicInteger(RUNNING);
 
 		private volatile long startedNanos;
+
+		private long dueNanos;
 
 		Work(Delivery delivery) {
 			this.delivery = delivery;

@@ -235,7 +235,7 @@ public class MessageDispatcher implements SmartLifecycle {
 	 * @param lanes number of lanes, one worker each
 	 * @param capacity messages buffered over all lanes
 	 * @param overflowWait how long a source may wait for room in a full lane; zero to dead-letter at once
-	 * @param stuckAfter a message running longer than this is abandoned as failed and its lane moves on
+	 * @param stuckAfter a handler attempt running longer than this is abandoned as failed and its lane moves on
 	 * @param drainTimeout how long buffered messages may take to finish on stop
 	 */
 	public record Settings(int lanes, int capacity, Duration overflowWait, Duration stuckAfter,

@@ -1,6 +1,7 @@
 package io.messageconsumer.routing;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,6 +27,8 @@ public class MessagePipeline {
 
 	private final HandlerInvoker invoker;
 
+	private final RetryPolicy retryPolicy;
+
 	private final List<PipelineListener> listeners;
 
 	/**
@@ -33,15 +36,17 @@ public class MessagePipeline {
 	 * @param decoder decodes raw bytes
 	 * @param router finds the handler
 	 * @param validator validates payloads
-	 * @param invoker calls the handler, with its decorators
+	 * @param invoker calls the handler once, with its decorators
+	 * @param retryPolicy how often a failing handler is tried, and the backoff in between
 	 * @param listeners told about every message and outcome, in this order
 	 */
 	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
-			HandlerInvoker invoker, List<PipelineListener> listeners) {
+			HandlerInvoker invoker, RetryPolicy retryPolicy, List<PipelineListener> listeners) {
 		this.decoder = decoder;
 		this.router = router;
 		this.binder = new PayloadBinder(decoder.mapper(), validator);
 		this.invoker = invoker;
+		this.retryPolicy = retryPolicy;
 		this.listeners = List.copyOf(listeners);
 	}
 
@@ -68,7 +73,9 @@ public class MessagePipeline {
 	public Disposition process(InboundMessage message) {
 		Object prepared = decodeAndRoute(message);
 		if (prepared instanceof Delivery delivery) {
-			return handle(delivery);
+			Disposition disposition = runToOutcome(delivery);
+			complete(message, disposition);
+			return disposition;
 		}
 		Disposition rejection = (Disposition) prepared;
 		complete(message, rejection);
@@ -96,7 +103,7 @@ public class MessagePipeline {
 		try {
 			envelope = this.decoder.decode(message.body());
 			MessageHandler<Object> handler = this.router.route(envelope.type());
-			return new Delivery(message, envelope, handler, orderingKey(envelope, handler));
+			return new Delivery(message, envelope, handler, orderingKey(envelope, handler), 1);
 		}
 		catch (RejectedMessageException ex) {
 			return Disposition.rejected(ex.reason(), ex.getMessage(), envelope);
@@ -104,17 +111,6 @@ public class MessagePipeline {
 		catch (RuntimeException | Error ex) {
 			return Disposition.rejected(RejectReason.INVALID_JSON, LogText.safe(String.valueOf(ex), 900), envelope);
 		}
-	}
-
-	/**
-	 * Bind, validate and invoke the handler of a prepared delivery, and record its outcome.
-	 * @param delivery the delivery from {@link #prepare}
-	 * @return its disposition
-	 */
-	public Disposition handle(Delivery delivery) {
-		Disposition disposition = execute(delivery);
-		complete(delivery.message(), disposition);
-		return disposition;
 	}
 
 	/**
@@ -146,32 +142,76 @@ public class MessagePipeline {
 	}
 
 	/**
-	 * Bind, validate and invoke the handler of a prepared delivery, without recording the outcome;
-	 * the caller records it once with {@link #settle}.
-	 * @param delivery the delivery from {@link #prepare}
-	 * @return its disposition
+	 * Make one attempt at a prepared delivery, without recording anything: the caller records the
+	 * final outcome once with {@link #settle}, or tries again after the returned wait.
+	 * @param delivery the delivery from {@link #prepare}, or its {@link Delivery#nextAttempt()}
+	 * @return the final disposition, or when to try again
 	 */
-	public Disposition execute(Delivery delivery) {
+	public AttemptResult attempt(Delivery delivery) {
 		Envelope envelope = delivery.envelope();
 		InboundMessage message = delivery.message();
 		try {
 			Object payload = this.binder.bind(envelope.payload(), delivery.handler().payloadType());
 			MessageContext context = new MessageContext(envelope.type(), envelope.id(), message.source(),
-					message.channel(), 1, message.receivedAt());
+					message.channel(), delivery.attempt(), message.receivedAt());
 			HandlerResult result = this.invoker.invoke(delivery.handler(), payload, context);
 			Outcome outcome = (result == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
-			return Disposition.handled(outcome, envelope, 1);
+			return AttemptResult.done(Disposition.handled(outcome, envelope, delivery.attempt()));
 		}
 		catch (RejectedMessageException ex) {
-			return Disposition.rejected(ex.reason(), ex.getMessage(), envelope);
+			return AttemptResult.done(Disposition.rejected(ex.reason(), ex.getMessage(), envelope));
 		}
-		catch (HandlerFailedException ex) {
-			return Disposition.failed(envelope, LogText.safe(String.valueOf(ex.getCause()), 900), ex.attempts());
+		catch (Exception | StackOverflowError ex) {
+			boolean interrupted = ex instanceof InterruptedException || Thread.currentThread().isInterrupted();
+			long backoff = interrupted ? -1 : this.retryPolicy.backoffNanos(delivery.attempt());
+			return (backoff >= 0) ? AttemptResult.retryAfter(backoff)
+					: AttemptResult.done(Disposition.failed(envelope, detail(ex), delivery.attempt()));
 		}
-		catch (Exception | Error ex) {
-			// A decorator threw past the retry: still exactly one outcome.
-			return Disposition.failed(envelope, LogText.safe(String.valueOf(ex), 900), 1);
+		catch (Error ex) {
+			// Not worth retrying (a broken class, an assertion): fail the message now.
+			return AttemptResult.done(Disposition.failed(envelope, detail(ex), delivery.attempt()));
 		}
+	}
+
+	/** Every attempt on the calling thread, waiting out the backoff: for replays and tests. */
+	private Disposition runToOutcome(Delivery delivery) {
+		Delivery current = delivery;
+		while (true) {
+			AttemptResult result = attempt(current);
+			if (result.disposition() != null) {
+				return result.disposition();
+			}
+			try {
+				TimeUnit.NANOSECONDS.sleep(result.retryAfterNanos());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Disposition.failed(current.envelope(), "interrupted while waiting to retry", current.attempt());
+			}
+			current = current.nextAttempt();
+		}
+	}
+
+	private static String detail(Throwable failure) {
+		return LogText.safe(String.valueOf(failure), 900);
+	}
+
+	/**
+	 * The result of one attempt: the final disposition, or a wait before the next attempt.
+	 *
+	 * @param disposition the final disposition, or {@code null} when another attempt is due
+	 * @param retryAfterNanos the wait before the next attempt
+	 */
+	public record AttemptResult(Disposition disposition, long retryAfterNanos) {
+
+		static AttemptResult done(Disposition disposition) {
+			return new AttemptResult(disposition, 0);
+		}
+
+		static AttemptResult retryAfter(long nanos) {
+			return new AttemptResult(null, nanos);
+		}
+
 	}
 
 	private void complete(InboundMessage message, Disposition disposition) {

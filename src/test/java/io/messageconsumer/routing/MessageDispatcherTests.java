@@ -34,7 +34,7 @@ class MessageDispatcherTests {
 
 	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
 			new MessageRouter(Map.of("blockingHandler", this.handler)), this.validatorFactory.getValidator(),
-			HandlerInvoker.DIRECT, List.of(this.listener));
+			HandlerInvoker.DIRECT, RetryPolicy.NONE, List.of(this.listener));
 
 	private final List<MessageDispatcher> dispatchers = new ArrayList<>();
 

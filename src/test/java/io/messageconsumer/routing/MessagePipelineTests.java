@@ -52,8 +52,8 @@ class MessagePipelineTests {
 	private final MessageRouter router = new MessageRouter(Map.of("widgetHandler", this.widgets, "orderHandler",
 			this.orders, "notificationHandler", this.notifications));
 
-	private final HandlerInvoker invoker = new RetryingHandlerInvoker(HandlerInvoker.DIRECT, MAX_ATTEMPTS,
-			Duration.ofMillis(1), 2.0, Duration.ofMillis(2));
+	private final RetryPolicy retryPolicy = new RetryPolicy(MAX_ATTEMPTS, Duration.ofMillis(1), 2.0,
+			Duration.ofMillis(2));
 
 	private final RecordingListener listener = new RecordingListener();
 
@@ -285,7 +285,7 @@ class MessagePipelineTests {
 			throw new StackOverflowError();
 		};
 		MessagePipeline direct = new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT,
-				List.of(this.listener));
+				RetryPolicy.NONE, List.of(this.listener));
 		InboundMessage message = message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}");
 		Disposition disposition = direct.process(message);
 		assertThat(disposition.outcome()).isEqualTo(Outcome.FAILED);
@@ -390,7 +390,8 @@ class MessagePipelineTests {
 	}
 
 	private MessagePipeline pipeline(List<PipelineListener> listeners) {
-		return new MessagePipeline(this.decoder, this.router, this.validator, this.invoker, listeners);
+		return new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT, this.retryPolicy,
+				listeners);
 	}
 
 	private static void assertRejected(Disposition disposition, RejectReason reason) {
