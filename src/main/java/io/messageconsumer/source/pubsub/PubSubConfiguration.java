@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.PatternTopic;
@@ -44,18 +45,28 @@ class PubSubConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
 
+	@Bean(destroyMethod = "close")
+	SubscriberConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException("message-consumer needs Lettuce (spring.data.redis.client-type=lettuce), found "
+					+ connectionFactory.getClass().getName());
+		}
+		return new SubscriberConnectionFactory(lettuce);
+	}
+
 	@Bean
 	RedisMessageListenerContainer redisMessageListenerContainer(RedisMessageListenerContainerConfigurer configurer,
-			RedisConnectionFactory connectionFactory, MessageDispatcher dispatcher, CanaryProbe canary,
+			SubscriberConnectionFactory subscriberConnectionFactory, PubSubListener listener, CanaryProbe canary,
 			ConsumerProperties properties) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-		configurer.configure(container, connectionFactory);
+		// Its own I/O thread: a busy or waiting subscriber stalls none of the application's other connections.
+		configurer.configure(container, subscriberConnectionFactory.factory());
 		container.setTaskExecutor(new SyncTaskExecutor());
 		container.setErrorHandler((ex) -> logger.error("Pub/sub listener error: " + LogText.safe(ex.toString())));
 		List<Topic> topics = topics(properties);
 		// The canary shares the connection of the real channels: it proves what they receive.
 		topics.add(ChannelTopic.of(canary.channel()));
-		container.addMessageListener(new PubSubListener(dispatcher, canary), topics);
+		container.addMessageListener(listener, topics);
 		// Started by PubSubStarter, which keeps retrying while Redis is unreachable.
 		container.setAutoStartup(false);
 		return container;
@@ -68,6 +79,11 @@ class PubSubConfiguration {
 	}
 
 	@Bean
+	PubSubListener pubSubListener(MessageDispatcher dispatcher, CanaryProbe canary) {
+		return new PubSubListener(dispatcher, canary);
+	}
+
+	@Bean
 	CanaryProbe pubSubCanaryProbe(StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties) {
 		ConsumerProperties.Health health = properties.health();
 		String channel = health.canaryChannel().replace("{instance}", instance.clientName());
@@ -77,9 +93,10 @@ class PubSubConfiguration {
 	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
 			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
-			PubSubStarter starter, MeterRegistry meters) {
+			PubSubListener listener, PubSubStarter starter, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
-				properties.channels(), properties.patterns(), canary, starter::resubscribe, meters);
+				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
+				meters);
 	}
 
 	/**

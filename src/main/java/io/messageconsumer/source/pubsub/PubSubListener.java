@@ -21,9 +21,16 @@ class PubSubListener implements MessageListener {
 
 	private final CanaryProbe canary;
 
+	private volatile long lastMessageNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+
 	PubSubListener(MessageDispatcher dispatcher, CanaryProbe canary) {
 		this.dispatcher = dispatcher;
 		this.canary = canary;
+	}
+
+	/** When the last real message arrived, in {@link System#nanoTime()} terms. */
+	long lastMessageNanos() {
+		return this.lastMessageNanos;
 	}
 
 	@Override
@@ -32,6 +39,7 @@ class PubSubListener implements MessageListener {
 			this.canary.received(message.getBody());
 			return;
 		}
+		this.lastMessageNanos = System.nanoTime();
 		String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
 		// A pattern message's channel is chosen by the publisher; the pattern is the bounded name.
 		String subscription = (pattern != null && pattern.length > 0) ? new String(pattern, StandardCharsets.UTF_8)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,6 +45,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	/** Consecutive checks with Redis reachable but not delivering before subscribing again (about 10 s). */
 	private static final int ZOMBIE_CHECKS = 5;
 
+	/** Messages seen this recently mean the subscription delivers, whatever the canary says. */
+	private static final Duration RECENT_TRAFFIC = Duration.ofSeconds(3);
+
 	/** Redis's default {@code client-output-buffer-limit pubsub} soft limit. */
 	private static final long DEFAULT_SOFT_LIMIT = 8L * 1024 * 1024;
 
@@ -61,6 +65,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final Counter reconnects;
 
+	private final LongSupplier lastMessageNanos;
+
 	private final Runnable resubscribe;
 
 	private int failingWhileReachable;
@@ -76,7 +82,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private boolean lostSinceLastSeen;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
-			List<String> channels, List<String> patterns, CanaryProbe canary, Runnable resubscribe, MeterRegistry meters) {
+			List<String> channels, List<String> patterns, CanaryProbe canary, LongSupplier lastMessageNanos,
+			Runnable resubscribe, MeterRegistry meters) {
+		this.lastMessageNanos = lastMessageNanos;
 		this.resubscribe = resubscribe;
 		this.container = container;
 		this.redis = redis;
@@ -136,12 +144,18 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private void repairIfZombie() {
 		Check check = this.last;
 		// A backlog delays the canary too: that is slowness, not a zombie, and dropping it would lose it.
-		boolean delivering = check.subscribed() && (this.canary.problem() == null || check.outputBufferBytes() > 0);
+		boolean delivering = check.subscribed() && (this.canary.problem() == null || isBacklogged(check));
 		this.failingWhileReachable = delivering ? 0 : this.failingWhileReachable + 1;
 		if (this.failingWhileReachable >= ZOMBIE_CHECKS) {
 			this.failingWhileReachable = 0;
 			this.resubscribe.run();
 		}
+	}
+
+	/** Messages still arrive, or Redis holds a backlog for us: a late canary is queued, not lost. */
+	private boolean isBacklogged(Check check) {
+		long sinceLastMessage = System.nanoTime() - this.lastMessageNanos.getAsLong();
+		return check.outputBufferBytes() > 0 || sinceLastMessage < RECENT_TRAFFIC.toNanos();
 	}
 
 	private RedisClientInfo findSubscriber(List<RedisClientInfo> clients) {
@@ -187,10 +201,15 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		boolean fresh = Duration.between(check.checkedAt(), Instant.now()).compareTo(STALE_AFTER) < 0;
 		boolean listening = this.container.isListening();
 		String canaryProblem = this.canary.problem();
+		boolean canaryDelayed = canaryProblem != null && check.subscribed() && isBacklogged(check);
+		if (canaryDelayed) {
+			canaryProblem = null;
+		}
 		String problem = !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
 				: !listening ? "listener container is not listening" : canaryProblem;
 		long softLimit = softLimit();
-		boolean backlogged = check.outputBufferBytes() > softLimit / 2;
+		boolean bufferFilling = check.outputBufferBytes() > softLimit / 2;
+		boolean backlogged = bufferFilling || canaryDelayed;
 		SourceStatus.Level level = (problem != null) ? SourceStatus.Level.DOWN
 				: backlogged ? SourceStatus.Level.DEGRADED : SourceStatus.Level.CONSUMING;
 		String state = switch (level) {
@@ -213,7 +232,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			details.put("reason", problem);
 		}
 		else if (backlogged) {
-			details.put("reason", "output buffer above half of the pub/sub soft limit: the consumer is falling behind");
+			details.put("reason", bufferFilling
+					? "output buffer above half of the pub/sub soft limit: the consumer is falling behind"
+					: "canary delayed behind a backlog: the consumer is falling behind");
 		}
 		return new SourceStatus(level, state, details);
 	}

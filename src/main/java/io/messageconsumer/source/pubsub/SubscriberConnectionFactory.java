@@ -1,0 +1,79 @@
+package io.messageconsumer.source.pubsub;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The subscriber's own connection factory: the application's Redis settings (address,
+ * credentials, TLS, client options and name), but its own Lettuce I/O thread.
+ * <p>
+ * A subscriber's thread is busy with every message, and with {@code consumer.overflow=block} it
+ * may wait. Sharing Lettuce's event loop with the application's other connections would stall
+ * them too (health checks, dead-letter writes, handlers' Redis calls); with its own thread it
+ * stalls nothing but itself. Not a bean, so the application keeps a single
+ * {@code RedisConnectionFactory}.
+ */
+final class SubscriberConnectionFactory implements AutoCloseable {
+
+	private final ClientResources resources;
+
+	private final LettuceConnectionFactory factory;
+
+	SubscriberConnectionFactory(LettuceConnectionFactory application) {
+		this.resources = DefaultClientResources.builder()
+			.ioThreadPoolSize(1)
+			.computationThreadPoolSize(1)
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+			.build();
+		LettuceClientConfiguration configuration = copy(application.getClientConfiguration(), this.resources);
+		if (application.isClusterAware()) {
+			this.factory = new LettuceConnectionFactory(application.getClusterConfiguration(), configuration);
+		}
+		else if (application.isRedisSentinelAware()) {
+			this.factory = new LettuceConnectionFactory(application.getSentinelConfiguration(), configuration);
+		}
+		else {
+			this.factory = new LettuceConnectionFactory(application.getStandaloneConfiguration(), configuration);
+		}
+		this.factory.afterPropertiesSet();
+		this.factory.start();
+	}
+
+	private static LettuceClientConfiguration copy(LettuceClientConfiguration source, ClientResources resources) {
+		LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder();
+		if (source.isUseSsl()) {
+			var ssl = builder.useSsl().verifyPeer(source.getVerifyMode());
+			if (source.isStartTls()) {
+				ssl.startTls();
+			}
+			builder = ssl.and();
+		}
+		source.getClientOptions().ifPresent(builder::clientOptions);
+		source.getClientName().ifPresent(builder::clientName);
+		source.getRedisCredentialsProviderFactory().ifPresent(builder::redisCredentialsProviderFactory);
+		return builder.clientResources(resources)
+			.commandTimeout(source.getCommandTimeout())
+			.shutdownTimeout(source.getShutdownTimeout())
+			.shutdownQuietPeriod(source.getShutdownQuietPeriod())
+			.build();
+	}
+
+	LettuceConnectionFactory factory() {
+		return this.factory;
+	}
+
+	@Override
+	public void close() {
+		this.factory.destroy();
+		this.resources.shutdown();
+	}
+
+}
