@@ -205,6 +205,17 @@ class PubSubIntegrationTests {
 	}
 
 	@Test
+	void keepsCanaryProbesAwayFromHandlersAndMeters() {
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+				Http.get(this.port, "/actuator/health/consumer").json().path("details").path("sources").path("pubsub")
+					.path("canaryLastSeenAt").asString()).isNotEqualTo("null"));
+		assertThat(this.meters.find("consumer.messages.received").counters())
+			.noneMatch((counter) -> counter.getId().getTag("channel").startsWith("consumer:canary"));
+		assertThat(this.meters.find("consumer.messages").tag("type", "unknown").counters())
+			.allSatisfy((counter) -> assertThat(counter.getId().getTag("outcome")).isEqualTo("rejected"));
+	}
+
+	@Test
 	void exposesNoOtherActuatorEndpoint() {
 		for (String endpoint : List.of("env", "heapdump", "beans", "configprops", "threaddump", "loggers", "shutdown",
 				"mappings", "scheduledtasks", "conditions")) {
