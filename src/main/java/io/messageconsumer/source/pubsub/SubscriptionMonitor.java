@@ -5,11 +5,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Properties;
 import java.util.function.LongSupplier;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -48,9 +45,6 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	/** Messages seen this recently mean the subscription delivers, whatever the canary says. */
 	private static final Duration RECENT_TRAFFIC = Duration.ofSeconds(3);
 
-	/** Redis's default {@code client-output-buffer-limit pubsub} soft limit. */
-	private static final long DEFAULT_SOFT_LIMIT = 8L * 1024 * 1024;
-
 	private final RedisMessageListenerContainer container;
 
 	private final StringRedisTemplate redis;
@@ -63,7 +57,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final CanaryProbe canary;
 
-	private final Counter reconnects;
+	private final ReconnectDetector reconnects;
 
 	private final LongSupplier lastMessageNanos;
 
@@ -73,18 +67,14 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private volatile Check last = new Check(false, "connecting", null, 0, "not checked yet", Instant.EPOCH);
 
-	private volatile long softLimitBytes = -1;
+	private final OutputBufferLimit outputBufferLimit;
 
-	private String lastClientId;
-
-	private long lastClientAge;
-
-	private boolean lostSinceLastSeen;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
 			List<String> channels, List<String> patterns, CanaryProbe canary, LongSupplier lastMessageNanos,
 			Runnable resubscribe, MeterRegistry meters) {
 		this.lastMessageNanos = lastMessageNanos;
+		this.outputBufferLimit = new OutputBufferLimit(redis);
 		this.resubscribe = resubscribe;
 		this.container = container;
 		this.redis = redis;
@@ -92,10 +82,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		this.channels = List.copyOf(channels);
 		this.patterns = List.copyOf(patterns);
 		this.canary = canary;
-		this.reconnects = Counter.builder("consumer.redis.reconnects")
-			.description("Reconnects of a source's Redis connection")
-			.tag("source", PubSubListener.SOURCE)
-			.register(meters);
+		this.reconnects = new ReconnectDetector(meters);
 		Gauge.builder("consumer.redis.output.buffer", this, (monitor) -> monitor.last.outputBufferBytes())
 			.description("Bytes Redis holds for the subscriber connection, not yet read (CLIENT LIST omem)")
 			.baseUnit("bytes")
@@ -121,7 +108,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 				this.last = fromClient(own);
 			}
 			else {
-				this.lostSinceLastSeen = true;
+				this.reconnects.lost();
 				this.last = new Check(false, "connecting", null, 0,
 						"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
 			}
@@ -129,7 +116,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		}
 		catch (RuntimeException ex) {
 			boolean wasSubscribed = this.last.subscribed();
-			this.lostSinceLastSeen = true;
+			this.reconnects.lost();
 			this.last = new Check(false, "connecting", null, 0, "Redis unreachable: " + ex.getMessage(), Instant.now());
 			if (wasSubscribed) {
 				logger.warn("Pub/sub subscription check failed: " + ex.getMessage());
@@ -171,16 +158,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private Check fromClient(RedisClientInfo client) {
 		String id = client.get("id");
 		long age = count(client.getAge());
-		boolean reconnected = this.lastClientId != null
-				&& (this.lostSinceLastSeen || !Objects.equals(this.lastClientId, id) || age < this.lastClientAge);
-		if (reconnected) {
-			this.reconnects.increment();
-			logger.info("Pub/sub subscriber reconnected (client id " + this.lastClientId + " -> " + id
-					+ "); output buffer last seen at " + this.last.outputBufferBytes() + " bytes");
-		}
-		this.lastClientId = id;
-		this.lastClientAge = age;
-		this.lostSinceLastSeen = false;
+		this.reconnects.seen(id, age, this.last.outputBufferBytes());
 		long channelCount = count(client.getChannelSubscribtions());
 		long patternCount = count(client.getPatternSubscrbtions());
 		// The canary channel is one more channel subscription of our own.
@@ -207,7 +185,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		}
 		String problem = !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
 				: !listening ? "listener container is not listening" : canaryProblem;
-		long softLimit = softLimit();
+		long softLimit = this.outputBufferLimit.softLimitBytes();
 		boolean bufferFilling = check.outputBufferBytes() > softLimit / 2;
 		boolean backlogged = bufferFilling || canaryDelayed;
 		SourceStatus.Level level = (problem != null) ? SourceStatus.Level.DOWN
@@ -237,47 +215,6 @@ class SubscriptionMonitor implements SourceStatus.Source {
 					: "canary delayed behind a backlog: the consumer is falling behind");
 		}
 		return new SourceStatus(level, state, details);
-	}
-
-	/** The pub/sub soft output-buffer limit, read once from the server (CONFIG may be denied). */
-	private long softLimit() {
-		long limit = this.softLimitBytes;
-		if (limit > 0) {
-			return limit;
-		}
-		limit = DEFAULT_SOFT_LIMIT;
-		try {
-			Properties config = this.redis.execute((RedisCallback<Properties>) (connection) -> connection
-				.serverCommands()
-				.getConfig("client-output-buffer-limit"));
-			String value = (config != null) ? config.getProperty("client-output-buffer-limit") : null;
-			long parsed = parseSoftLimit(value);
-			limit = (parsed > 0) ? parsed : limit;
-			this.softLimitBytes = limit;
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not read client-output-buffer-limit, assuming 8 MiB: " + ex.getMessage());
-		}
-		return limit;
-	}
-
-	/** The soft limit from a value like {@code normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60}. */
-	static long parseSoftLimit(String value) {
-		if (value == null) {
-			return -1;
-		}
-		String[] parts = value.trim().split("\\s+");
-		for (int i = 0; i + 2 < parts.length; i++) {
-			if ("pubsub".equals(parts[i])) {
-				try {
-					return Long.parseLong(parts[i + 2]);
-				}
-				catch (NumberFormatException ex) {
-					return -1;
-				}
-			}
-		}
-		return -1;
 	}
 
 	private record Check(boolean subscribed, String state, String clientId, long outputBufferBytes, String problem,
