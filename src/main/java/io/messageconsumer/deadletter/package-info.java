@@ -1,4 +1,5 @@
 /**
- * The dead-letter stream: where rejected and failed messages go, with their reason.
+ * The dead-letter stream: where rejected and failed messages go, with their reason, and the
+ * opt-in {@code deadletters} endpoint that lists and replays them.
  */
 package io.messageconsumer.deadletter;

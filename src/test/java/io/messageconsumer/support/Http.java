@@ -47,6 +47,32 @@ public final class Http {
 	}
 
 	/**
+	 * POST a JSON body to a path on localhost.
+	 * @param port the server port
+	 * @param path the path, e.g. {@code /actuator/deadletters/replay}
+	 * @param jsonBody the JSON request body
+	 * @return the response
+	 */
+	public static Response post(int port, String path, String jsonBody) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+			.build();
+		try {
+			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+			return new Response(response.statusCode(), response.body());
+		}
+		catch (IOException ex) {
+			return new Response(-1, String.valueOf(ex));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * An HTTP response.
 	 *
 	 * @param status the status code, -1 when the request failed
