@@ -99,6 +99,13 @@ class PubSubConfiguration {
 				meters);
 	}
 
+	@Bean(destroyMethod = "close")
+	ReconnectDetector pubSubReconnectDetector(SubscriberConnectionFactory subscriberConnectionFactory,
+			SubscriptionMonitor pubSubSubscriptionMonitor, PubSubStarter starter, MeterRegistry meters) {
+		return new ReconnectDetector(subscriberConnectionFactory.events(), meters,
+				pubSubSubscriptionMonitor::outputBufferBytes, starter::isRunning);
+	}
+
 	/**
 	 * Names every connection of this instance so the subscriber can be found in {@code CLIENT LIST};
 	 * a {@code spring.data.redis.client-name} set by the user wins.

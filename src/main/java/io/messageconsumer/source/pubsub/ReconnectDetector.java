@@ -1,55 +1,75 @@
 package io.messageconsumer.source.pubsub;
 
-import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 
 /**
- * Tells, from successive sightings of the subscriber in {@code CLIENT LIST}, when it reconnected,
- * and counts it in {@code consumer.redis.reconnects}.
+ * Counts reconnects of the subscriber in {@code consumer.redis.reconnects}, from the connection
+ * events of the subscriber's own Lettuce resources (so no other connection is counted).
  * <p>
- * A new client id means a new connection; but a restarted Redis hands out the old ids again, so
- * a connection seen missing in between, or one younger than the last sighting, counts too.
+ * Every activation after the first is a reconnect, however short the outage: sampling
+ * {@code CLIENT LIST} would miss a Redis that was killed and back between two samples. Each
+ * disconnect while subscribing (not the one of a shutdown) is logged with the output buffer last
+ * seen, the best hint of what was lost with it.
  */
-class ReconnectDetector {
+final class ReconnectDetector implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ReconnectDetector.class);
 
 	private final Counter reconnects;
 
-	private String lastClientId;
+	private final LongSupplier lastOutputBufferBytes;
 
-	private long lastClientAge;
+	private final BooleanSupplier subscribing;
 
-	private boolean lostSinceLastSeen;
+	private final Disposable subscription;
 
-	ReconnectDetector(MeterRegistry meters) {
+	private boolean activatedBefore;
+
+	private boolean active;
+
+	ReconnectDetector(EventBus events, MeterRegistry meters, LongSupplier lastOutputBufferBytes,
+			BooleanSupplier subscribing) {
+		this.lastOutputBufferBytes = lastOutputBufferBytes;
+		this.subscribing = subscribing;
 		this.reconnects = Counter.builder("consumer.redis.reconnects")
 			.description("Reconnects of a source's Redis connection")
 			.tag("source", PubSubListener.SOURCE)
 			.register(meters);
+		this.subscription = events.get().subscribe(this::onEvent);
 	}
 
-	/** The subscriber was not found, or Redis did not answer. */
-	void lost() {
-		this.lostSinceLastSeen = true;
-	}
-
-	/** The subscriber was found with this client id and age (seconds). */
-	void seen(String clientId, long age, long lastOutputBufferBytes) {
-		boolean reconnected = this.lastClientId != null && (this.lostSinceLastSeen
-				|| !Objects.equals(this.lastClientId, clientId) || age < this.lastClientAge);
-		if (reconnected) {
-			this.reconnects.increment();
-			logger.info("Pub/sub subscriber reconnected (client id " + this.lastClientId + " -> " + clientId
-					+ "); output buffer last seen at " + lastOutputBufferBytes + " bytes");
+	private synchronized void onEvent(Object event) {
+		if (event instanceof ConnectionActivatedEvent activated) {
+			if (this.activatedBefore) {
+				this.reconnects.increment();
+				logger.info("Pub/sub subscriber reconnected to " + activated.remoteAddress());
+			}
+			this.activatedBefore = true;
+			this.active = true;
 		}
-		this.lastClientId = clientId;
-		this.lastClientAge = age;
-		this.lostSinceLastSeen = false;
+		else if (event instanceof ConnectionDeactivatedEvent deactivated && this.active) {
+			this.active = false;
+			if (!this.subscribing.getAsBoolean()) {
+				return;
+			}
+			logger.warn("Pub/sub subscriber disconnected from " + deactivated.remoteAddress()
+					+ "; its output buffer was last seen at " + this.lastOutputBufferBytes.getAsLong() + " bytes");
+		}
+	}
+
+	@Override
+	public void close() {
+		this.subscription.dispose();
 	}
 
 }

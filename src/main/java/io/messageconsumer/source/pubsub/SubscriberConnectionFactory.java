@@ -3,6 +3,7 @@ package io.messageconsumer.source.pubsub;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.event.EventBus;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -43,6 +44,8 @@ final class SubscriberConnectionFactory implements AutoCloseable {
 		else {
 			this.factory = new LettuceConnectionFactory(application.getStandaloneConfiguration(), configuration);
 		}
+		// Only the subscription's own connection: no shared connection the subscriber never uses.
+		this.factory.setShareNativeConnection(false);
 		this.factory.afterPropertiesSet();
 		this.factory.start();
 	}
@@ -64,6 +67,14 @@ final class SubscriberConnectionFactory implements AutoCloseable {
 			.shutdownTimeout(source.getShutdownTimeout())
 			.shutdownQuietPeriod(source.getShutdownQuietPeriod())
 			.build();
+	}
+
+	/**
+	 * The event bus of the subscriber's own resources: its connection events, no others.
+	 * @return the event bus
+	 */
+	EventBus events() {
+		return this.resources.eventBus();
 	}
 
 	LettuceConnectionFactory factory() {
