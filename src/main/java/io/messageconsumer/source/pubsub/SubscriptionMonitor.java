@@ -26,9 +26,7 @@ import io.messageconsumer.routing.SourceStatus;
  * <p>
  * Every two seconds it reads {@code CLIENT LIST} and finds the connection by this instance's
  * client name. The listener container alone cannot tell: after a Redis restart it still says
- * it is listening while Lettuce reconnects. A reconnect shows as a new client id (or, after a
- * Redis restart hands the old id out again, as a connection seen missing in between or a
- * younger one), counted by {@code consumer.redis.reconnects}. The connection's output buffer
+ * it is listening while Lettuce reconnects. The connection's output buffer
  * ({@code omem}) is the gauge {@code consumer.redis.output.buffer}; above half of the pub/sub
  * soft limit the source reports itself degraded, before Redis cuts it off.
  */
@@ -57,8 +55,6 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final CanaryProbe canary;
 
-	private final ReconnectDetector reconnects;
-
 	private final LongSupplier lastMessageNanos;
 
 	private final Runnable resubscribe;
@@ -68,6 +64,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private volatile Check last = new Check(false, "connecting", null, 0, "not checked yet", Instant.EPOCH);
 
 	private final OutputBufferLimit outputBufferLimit;
+
+	private final RedisProblem problems = new RedisProblem(logger);
 
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
@@ -82,11 +80,18 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		this.channels = List.copyOf(channels);
 		this.patterns = List.copyOf(patterns);
 		this.canary = canary;
-		this.reconnects = new ReconnectDetector(meters);
-		Gauge.builder("consumer.redis.output.buffer", this, (monitor) -> monitor.last.outputBufferBytes())
+		Gauge.builder("consumer.redis.output.buffer", this, SubscriptionMonitor::outputBufferBytes)
 			.description("Bytes Redis holds for the subscriber connection, not yet read (CLIENT LIST omem)")
 			.baseUnit("bytes")
 			.register(meters);
+	}
+
+	/**
+	 * The subscriber's output buffer on the server, as last seen.
+	 * @return bytes
+	 */
+	long outputBufferBytes() {
+		return this.last.outputBufferBytes();
 	}
 
 	@Override
@@ -96,32 +101,31 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	@Scheduled(fixedDelay = 2000)
 	void check() {
+		List<RedisClientInfo> clients;
+		try {
+			clients = this.redis
+				.execute((RedisCallback<List<RedisClientInfo>>) (connection) -> connection.serverCommands().getClientList());
+		}
+		catch (RuntimeException ex) {
+			String problem = RedisProblem.describe(ex);
+			this.last = new Check(false, "connecting", null, 0, problem, Instant.now());
+			this.problems.report(problem);
+			return;
+		}
+		this.problems.clear();
 		if (!this.container.isRunning()) {
 			this.last = new Check(false, "stopped", null, 0, "listener container is not running", Instant.now());
 			return;
 		}
-		try {
-			List<RedisClientInfo> clients = this.redis
-				.execute((RedisCallback<List<RedisClientInfo>>) (connection) -> connection.serverCommands().getClientList());
-			RedisClientInfo own = (clients != null) ? findSubscriber(clients) : null;
-			if (own != null) {
-				this.last = fromClient(own);
-			}
-			else {
-				this.reconnects.lost();
-				this.last = new Check(false, "connecting", null, 0,
-						"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
-			}
-			repairIfZombie();
+		RedisClientInfo own = (clients != null) ? findSubscriber(clients) : null;
+		if (own != null) {
+			this.last = fromClient(own);
 		}
-		catch (RuntimeException ex) {
-			boolean wasSubscribed = this.last.subscribed();
-			this.reconnects.lost();
-			this.last = new Check(false, "connecting", null, 0, "Redis unreachable: " + ex.getMessage(), Instant.now());
-			if (wasSubscribed) {
-				logger.warn("Pub/sub subscription check failed: " + ex.getMessage());
-			}
+		else {
+			this.last = new Check(false, "connecting", null, 0,
+					"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
 		}
+		repairIfZombie();
 	}
 
 	/**
@@ -157,8 +161,6 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private Check fromClient(RedisClientInfo client) {
 		String id = client.get("id");
-		long age = count(client.getAge());
-		this.reconnects.seen(id, age, this.last.outputBufferBytes());
 		long channelCount = count(client.getChannelSubscribtions());
 		long patternCount = count(client.getPatternSubscrbtions());
 		// The canary channel is one more channel subscription of our own.

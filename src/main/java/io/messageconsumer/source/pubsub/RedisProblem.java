@@ -1,0 +1,73 @@
+package io.messageconsumer.source.pubsub;
+
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+
+import io.messageconsumer.routing.LogText;
+
+/**
+ * Turns a failed Redis call into one line an operator can act on, and logs it when it changes
+ * (and again every minute while it lasts), rather than a stack trace per attempt.
+ * <p>
+ * A rejected password and a missing ACL grant are told apart from an unreachable server: the
+ * first two will not fix themselves, so the line names the properties to check.
+ */
+final class RedisProblem {
+
+	private static final Duration REPEAT_EVERY = Duration.ofMinutes(1);
+
+	private final Log logger;
+
+	private String lastLogged;
+
+	private long lastLoggedAt;
+
+	RedisProblem(Log logger) {
+		this.logger = logger;
+	}
+
+	/**
+	 * Describe a failure.
+	 * @param ex what the Redis call threw
+	 * @return one line naming the cause
+	 */
+	static String describe(Throwable ex) {
+		String root = String.valueOf(ex.getMessage());
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			String message = String.valueOf(cause.getMessage());
+			if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+				return "Redis rejected the credentials (" + LogText.safe(message) + "): check spring.data.redis.url, "
+						+ "or spring.data.redis.username and spring.data.redis.password";
+			}
+			if (message.startsWith("NOPERM")) {
+				return "Redis refused a command to the configured user (" + LogText.safe(message)
+						+ "): grant it in the user's ACL (README, Operations)";
+			}
+			root = message;
+		}
+		return "Redis unreachable: " + LogText.safe(root);
+	}
+
+	/**
+	 * Log a problem when it is new, or when it has lasted another minute.
+	 * @param problem the line from {@link #describe(Throwable)}
+	 */
+	synchronized void report(String problem) {
+		long now = System.nanoTime();
+		if (!problem.equals(this.lastLogged) || now - this.lastLoggedAt > REPEAT_EVERY.toNanos()) {
+			this.logger.warn(problem + "; retrying");
+			this.lastLogged = problem;
+			this.lastLoggedAt = now;
+		}
+	}
+
+	/** Redis answers again: the next problem is news. */
+	synchronized void clear() {
+		if (this.lastLogged != null) {
+			this.logger.info("Redis answers again");
+			this.lastLogged = null;
+		}
+	}
+
+}
