@@ -46,6 +46,8 @@ final class Lane {
 	private final AtomicInteger generation = new AtomicInteger();
 
 	// Guarded by this: touched by the worker, and by shutdown and the watchdog.
+	private boolean aborted;
+
 	private final ArrayDeque<Work> ready = new ArrayDeque<>();
 
 	private final Map<String, ArrayDeque<Work>> held = new HashMap<>();
@@ -101,6 +103,7 @@ final class Lane {
 
 	/** Take everything not yet running, for the caller to settle; interrupt the worker. */
 	synchronized List<Delivery> abort() {
+		this.aborted = true;
 		List<Work> left = new ArrayList<>(this.ready);
 		this.held.values().forEach(left::addAll);
 		left.addAll(this.retries);
@@ -220,12 +223,18 @@ final class Lane {
 				release(work.delivery.key());
 			}
 		}
-		else {
-			scheduleRetry(work, result.retryAfterNanos());
+		else if (!scheduleRetry(work, result.retryAfterNanos())) {
+			// Aborted while this attempt ran: the caller already took the rest, so settle this one here.
+			settle(work, Disposition.rejected(RejectReason.SHUTDOWN,
+					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope()));
 		}
 	}
 
-	private synchronized void scheduleRetry(Work failed, long backoffNanos) {
+	/** {@code false} when the lane was aborted meanwhile and will run nothing more. */
+	private synchronized boolean scheduleRetry(Work failed, long backoffNanos) {
+		if (this.aborted) {
+			return false;
+		}
 		Work retry = new Work(failed.delivery.nextAttempt());
 		retry.dueNanos = System.nanoTime() + backoffNanos;
 		this.retries.add(retry);
@@ -233,6 +242,7 @@ final class Lane {
 		if (key != null) {
 			this.held.putIfAbsent(key, new ArrayDeque<>());
 		}
+		return true;
 	}
 
 	/** A key's retried message is settled: what waited behind it runs next, in order. */

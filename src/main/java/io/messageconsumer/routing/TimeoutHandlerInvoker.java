@@ -29,6 +29,9 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 
 	private static final int TIMED_OUT = 2;
 
+	/** Timed out, the interrupt not yet delivered. */
+	private static final int INTERRUPTING = 3;
+
 	private final HandlerInvoker delegate;
 
 	private final long timeoutNanos;
@@ -67,6 +70,12 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 		catch (Exception ex) {
 			throw finish(attempt) ? ex : timedOut(ex);
 		}
+		catch (Error ex) {
+			if (!finish(attempt)) {
+				throw timedOut(ex);
+			}
+			throw ex;
+		}
 		finally {
 			this.running.remove(thread);
 		}
@@ -81,11 +90,15 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 		if (attempt.state.compareAndSet(RUNNING, FINISHED)) {
 			return true;
 		}
+		// The checker may be between deciding and interrupting: let it deliver, then clear.
+		while (attempt.state.get() == INTERRUPTING) {
+			Thread.onSpinWait();
+		}
 		Thread.interrupted();
 		return false;
 	}
 
-	private TimeoutException timedOut(Exception cause) {
+	private TimeoutException timedOut(Throwable cause) {
 		TimeoutException timeout = new TimeoutException(
 				"handler attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms");
 		if (cause != null) {
@@ -97,8 +110,9 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 	private void interruptOverdue() {
 		long now = System.nanoTime();
 		for (Attempt attempt : this.running.values()) {
-			if (now - attempt.deadlineNanos >= 0 && attempt.state.compareAndSet(RUNNING, TIMED_OUT)) {
+			if (now - attempt.deadlineNanos >= 0 && attempt.state.compareAndSet(RUNNING, INTERRUPTING)) {
 				attempt.thread.interrupt();
+				attempt.state.set(TIMED_OUT);
 			}
 		}
 	}

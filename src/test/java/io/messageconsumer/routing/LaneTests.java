@@ -239,6 +239,23 @@ class LaneTests {
 	}
 
 	@Test
+	void anAttemptFailingAfterTheLaneWasAbortedIsSettledAsShutdownNotRetried() {
+		this.handler.failWhenInterrupted("a");
+		InboundMessage a = offer("a", "k-a");
+		this.lane.start();
+		await().atMost(WAIT).until(() -> this.handler.starts().contains("a#1"));
+		this.lane.close();
+		// a is running, so there is nothing to hand over; its attempt fails once interrupted.
+		assertThat(this.lane.abort()).isEmpty();
+		await().atMost(WAIT).until(this.lane::isDrained);
+		Disposition disposition = this.listener.outcomeOf(a);
+		assertThat(disposition.outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(disposition.reason()).isEqualTo(RejectReason.SHUTDOWN);
+		assertThat(this.listener.outcomesOf(a)).hasSize(1);
+		assertThat(this.handler.starts()).containsExactly("a#1");
+	}
+
+	@Test
 	void dispatcherStopDeadLettersAPendingRetryAsShutdownExactlyOnce() {
 		this.pipeline = pipeline(new RetryPolicy(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
 		this.handler.failAttempts("a", 1);
@@ -297,12 +314,18 @@ class LaneTests {
 
 		private final List<String> stuck = new CopyOnWriteArrayList<>();
 
+		private final List<String> failWhenInterrupted = new CopyOnWriteArrayList<>();
+
 		void failAttempts(String id, int attempts) {
 			this.failures.put(id, attempts);
 		}
 
 		void stuck(String id) {
 			this.stuck.add(id);
+		}
+
+		void failWhenInterrupted(String id) {
+			this.failWhenInterrupted.add(id);
 		}
 
 		List<String> starts() {
@@ -336,6 +359,15 @@ class LaneTests {
 			this.starts.add(attempt);
 			if (context.attempt() <= this.failures.getOrDefault(context.id(), 0)) {
 				throw new IllegalStateException("attempt " + attempt + " fails");
+			}
+			if (this.failWhenInterrupted.contains(context.id())) {
+				try {
+					this.release.await();
+				}
+				catch (InterruptedException ex) {
+					// The interrupt is consumed: the pipeline sees a plain failure it would retry.
+					throw new IllegalStateException("attempt " + attempt + " interrupted", ex);
+				}
 			}
 			if (this.stuck.contains(context.id())) {
 				awaitReleaseIgnoringInterrupts(context.id());

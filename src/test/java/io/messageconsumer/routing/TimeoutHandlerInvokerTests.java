@@ -133,6 +133,26 @@ class TimeoutHandlerInvokerTests {
 	}
 
 	@Test
+	void reportsATimeoutAndClearsTheInterruptWhenATimedOutHandlerThrowsAnError() {
+		TimeoutHandlerInvoker invoker = invoker(TIMEOUT);
+		Throwable thrown = catchThrowable(() -> invoker.invoke(handler((payload, context) -> {
+			awaitInterruptWithoutClearingIt();
+			throw new StackOverflowError("deep");
+		}), "p", CONTEXT));
+		assertThat(thrown).isInstanceOf(TimeoutException.class).hasCauseInstanceOf(StackOverflowError.class);
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void rethrowsTheErrorOfAnAttemptInTime() {
+		TimeoutHandlerInvoker invoker = invoker(TIMEOUT);
+		Throwable thrown = catchThrowable(() -> invoker.invoke(handler((payload, context) -> {
+			throw new AssertionError("boom");
+		}), "p", CONTEXT));
+		assertThat(thrown).isInstanceOf(AssertionError.class).hasMessage("boom");
+	}
+
+	@Test
 	void waitsForAHandlerThatIgnoresTheInterrupt() throws Exception {
 		// The invoker does not abandon the caller's thread; the lane's watchdog does that.
 		TimeoutHandlerInvoker invoker = invoker(TIMEOUT);
