@@ -27,6 +27,9 @@ import io.messageconsumer.routing.RejectReason;
  */
 public class ConsumerMetrics implements PipelineListener {
 
+	/** Lowest histogram bucket of the delivery latency. */
+	private static final Duration LATENCY_FLOOR = Duration.ofNanos(10_000);
+
 	static final String UNKNOWN_TYPE = "unknown";
 
 	private final MeterRegistry registry;
@@ -121,6 +124,8 @@ public class ConsumerMetrics implements PipelineListener {
 			.description("Time from the message's publication time to its outcome")
 			.tag("type", type)
 			.publishPercentileHistogram()
+			// Micrometer's timer buckets start at 1 ms; a consumer's latency is often well below.
+			.minimumExpectedValue(LATENCY_FLOOR)
 			.register(this.registry));
 	}
 

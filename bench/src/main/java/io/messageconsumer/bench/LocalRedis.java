@@ -1,0 +1,110 @@
+package io.messageconsumer.bench;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@code redis-server} of the benchmark's own, on a free port, no persistence, default
+ * pub/sub output-buffer limits (so a reader that falls behind is cut, as in production).
+ */
+final class LocalRedis implements AutoCloseable {
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private LocalRedis(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	static LocalRedis start() throws IOException {
+		int port = Bench.freePort();
+		Path directory = Files.createTempDirectory("bench-redis");
+		Path log = directory.resolve("redis.log");
+		Process process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+				"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString(), "--logfile",
+				log.toString()))
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (true) {
+			try (Socket socket = new Socket("127.0.0.1", port)) {
+				return new LocalRedis(process, port, log);
+			}
+			catch (IOException ex) {
+				if (System.nanoTime() > deadline || !process.isAlive()) {
+					throw new IOException("redis-server did not start on port " + port, ex);
+				}
+				LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+			}
+		}
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	String url() {
+		return "redis://127.0.0.1:" + this.port;
+	}
+
+	/** How often Redis has cut a client for its output buffer so far (from its log). */
+	long outputBufferDisconnects() {
+		try {
+			return Files.readAllLines(this.log).stream().filter((line) -> line.contains("output buffer limits")).count();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Empty the data set between runs (orders and dead letters of the last run). */
+	void flushAll() throws IOException, InterruptedException {
+		Process cli = new ProcessBuilder("redis-cli", "-p", Integer.toString(this.port), "FLUSHALL")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		cli.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	String version() {
+		try {
+			Process cli = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+			String out = new String(cli.getInputStream().readAllBytes()).trim();
+			cli.waitFor();
+			return out.replaceAll(".*v=([0-9.]+).*", "$1");
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "unknown";
+		}
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.process.destroyForcibly();
+	}
+
+
+}

@@ -1,0 +1,216 @@
+package io.messageconsumer.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.Predicate;
+
+/** The rows measured, the targets checked against them, and the Markdown report. */
+final class Results {
+
+	private final List<Row> rows = new ArrayList<>();
+
+	void add(Row row) {
+		this.rows.add(row);
+	}
+
+	/** Scenario (c) starts at 70% of the variant's slowest warm burst, rounded down to 5,000. */
+	int startingRate(Bench.Variant variant) {
+		OptionalDouble slowest = this.rows.stream()
+			.filter((row) -> row.variant() == variant && row.scenario().startsWith("a warm"))
+			.mapToDouble(Row::consumedPerSecond)
+			.min();
+		return roundRate(slowest.orElse(10_000) * 0.7);
+	}
+
+	static int roundRate(double rate) {
+		return Math.max(5_000, (int) (rate / 5_000) * 5_000);
+	}
+
+	/**
+	 * One measured run.
+	 * @param scenario what was published
+	 * @param variant who consumed
+	 * @param published messages published
+	 * @param publishedPerSecond the publisher's rate
+	 * @param counts the consumer's counters for the run
+	 * @param disconnected whether Redis cut the reader, or it reconnected
+	 * @param consumedPerSecond outcomes per second, from the first publish to the last outcome
+	 * @param cpuMicrosPerMessage consumer CPU per message
+	 * @param peakRssMiB peak resident memory of the consumer process
+	 * @param peakThreads peak thread count of the consumer process
+	 * @param latency delivery latency percentiles, when measured
+	 */
+	record Row(String scenario, Bench.Variant variant, long published, double publishedPerSecond, Consumer.Counts counts,
+			boolean disconnected, double consumedPerSecond, double cpuMicrosPerMessage, long peakRssMiB, int peakThreads,
+			Consumer.Latency latency) {
+
+		/** Published minus outcomes, plus dead letters the consumer had to drop. */
+		long lost() {
+			return this.published - this.counts.outcomes() + this.counts.droppedDeadLetters();
+		}
+
+		boolean clean() {
+			return lost() == 0 && this.counts.overflowed() == 0 && !this.disconnected;
+		}
+
+		String line() {
+			return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %,d | %s | %,.0f | %.2f | %d | %d | %s |",
+					this.scenario, this.variant.label(), this.published, this.counts.received(), this.counts.processed(),
+					lost(), this.counts.overflowed(), this.disconnected ? "**yes**" : "no", this.consumedPerSecond,
+					this.cpuMicrosPerMessage, this.peakRssMiB, this.peakThreads, latencyText());
+		}
+
+		private String latencyText() {
+			Consumer.Latency l = this.latency;
+			return (l.p50() < 0) ? "" : String.format(Locale.ROOT, "%s / %s / %s", micros(l.p50()), micros(l.p99()),
+					micros(l.p999()));
+		}
+
+		private static String micros(long micros) {
+			return (micros >= 10_000) ? String.format(Locale.ROOT, "%.1f ms", micros / 1000.0) : micros + " µs";
+		}
+
+	}
+
+	String markdown(Bench.Options options, String redisVersion, Duration took, LocalDate date) {
+		StringBuilder md = new StringBuilder();
+		md.append("# Benchmarks\n\n");
+		md.append("Produced by `").append(options.command()).append("` on ").append(date).append(" in ")
+			.append(took.toSeconds()).append(" s. Every figure below comes from that one run; on this shared 2-core ")
+			.append("machine absolute figures swing by 2x between runs, so compare the ratios measured in the same run.\n\n");
+		md.append("- Machine: ").append(machine()).append('\n');
+		md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
+			.append(System.getProperty("java.version")).append(" (publisher, baseline and service alike)\n");
+		md.append("- Redis: ").append(redisVersion)
+			.append(", one local `redis-server` started by the benchmark, no persistence, default output-buffer limits\n");
+		md.append("- Publisher: 2 pipelined Lettuce connections in the benchmark's JVM; ").append(String.format(Locale.ROOT,
+				"%,d", options.burst())).append("-message bursts; steady runs of ").append(options.steadyDuration().toSeconds())
+			.append(" s\n");
+		md.append("- Consumers: each variant in a JVM of its own, the service with `-Xmx256m`; alternated per round\n\n");
+		md.append("## Targets\n\n");
+		md.append("| target | measured | met |\n|---|---|---|\n");
+		targets(md);
+		md.append("\n## All runs\n\n");
+		md.append("`lost` = published minus outcomes, plus dead letters the service had to drop (`consumer.dead.letters.dropped`); `overflowed` = dead-lettered `overflow` (kept, replayable); ")
+			.append("`disconnected` = Redis cut the reader for its output buffer (from the Redis log) or the consumer ")
+			.append("reconnected; msg/s = outcomes per second from the first publish to the last outcome; CPU = consumer ")
+			.append("process CPU (user + system) per outcome; latency = publish `time` to outcome, p50 / p99 / p99.9 (the baseline: ")
+			.append("exact, from every message; the service: from its `consumer.delivery.latency` histogram buckets, ")
+			.append("interpolated within a bucket).\n\n");
+		md.append("| scenario | variant | published | received | processed | lost | overflowed | disconnected | msg/s | ")
+			.append("CPU µs/msg | peak RSS MiB | peak threads | latency |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		this.rows.forEach((row) -> md.append(row.line()).append('\n'));
+		return md.toString();
+	}
+
+	private void targets(StringBuilder md) {
+		double ratio = ratio("a warm", Bench.Variant.PIPELINE, Bench.Variant.BASELINE);
+		target(md, "(a) no-op pipeline ≥ 0.80x the baseline's msg/s, warm 1M burst",
+				String.format(Locale.ROOT, "%.2fx (mean of the rounds' ratios)", ratio), ratio >= 0.8);
+		List<Row> warm = select((row) -> row.variant() == Bench.Variant.PIPELINE && row.scenario().startsWith("a warm"));
+		target(md, "(a) no-op pipeline: zero lost, zero overflowed, no disconnect, warm burst", summary(warm),
+				!warm.isEmpty() && warm.stream().allMatch(Row::clean));
+		List<Row> cold = select((row) -> row.variant() == Bench.Variant.PIPELINE && row.scenario().startsWith("a' cold"));
+		target(md, "(a') cold start: a burst published the moment readiness is `UP` loses nothing", summary(cold),
+				!cold.isEmpty() && cold.stream().allMatch((row) -> row.lost() == 0 && !row.disconnected()));
+		Row baseline = first("b steady", Bench.Variant.BASELINE);
+		Row pipeline = first("b steady", Bench.Variant.PIPELINE);
+		if (baseline != null && pipeline != null && baseline.latency().p99() > 0) {
+			double p99 = (double) pipeline.latency().p99() / baseline.latency().p99();
+			target(md, "(b) 10k msg/s: p99 within 1.5x of the baseline's", String.format(Locale.ROOT, "%.2fx (%d µs vs %d µs)",
+					p99, pipeline.latency().p99(), baseline.latency().p99()), p99 <= 1.5);
+			double core = pipeline.cpuMicrosPerMessage() * 10_000 / 1e6;
+			target(md, "(b) 10k msg/s under 20% of a core", String.format(Locale.ROOT, "%.0f%% of a core", core * 100),
+					core < 0.2);
+		}
+		Row order = bestClean(Bench.Variant.ORDER);
+		target(md, "(c) real `order` handler ≥ 50,000 orders/s with zero loss for the steady run",
+				(order != null) ? String.format(Locale.ROOT, "%,.0f orders/s clean", order.publishedPerSecond())
+						: "no clean rate found",
+				order != null && order.publishedPerSecond() >= 50_000);
+		long peak = this.rows.stream()
+			.filter((row) -> row.variant() != Bench.Variant.BASELINE && row.scenario().startsWith("c "))
+			.mapToLong(Row::peakRssMiB)
+			.max()
+			.orElse(-1);
+		target(md, "Memory: service RSS under 512 MiB with `-Xmx256m` at its highest sustained rate",
+				peak + " MiB peak", peak > 0 && peak < 512);
+		for (Bench.Variant variant : Bench.Variant.values()) {
+			Row best = bestClean(variant);
+			md.append("| (c) highest clean steady rate, ").append(variant.label()).append(" | ")
+				.append((best != null) ? String.format(Locale.ROOT, "%,.0f msg/s", best.publishedPerSecond()) : "none found")
+				.append(" | (figure) |\n");
+		}
+	}
+
+	private static void target(StringBuilder md, String target, String measured, boolean met) {
+		md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**not met**")
+			.append(" |\n");
+	}
+
+	private static String summary(List<Row> rows) {
+		return rows.stream()
+			.map((row) -> String.format(Locale.ROOT, "lost %,d, overflowed %,d, %s", row.lost(), row.counts().overflowed(),
+					row.disconnected() ? "disconnected" : "no disconnect"))
+			.reduce((a, b) -> a + "; " + b)
+			.orElse("not run");
+	}
+
+	private double ratio(String scenario, Bench.Variant variant, Bench.Variant reference) {
+		List<Row> ours = select((row) -> row.variant() == variant && row.scenario().startsWith(scenario));
+		List<Row> theirs = select((row) -> row.variant() == reference && row.scenario().startsWith(scenario));
+		int pairs = Math.min(ours.size(), theirs.size());
+		double sum = 0;
+		for (int i = 0; i < pairs; i++) {
+			sum += ours.get(i).consumedPerSecond() / theirs.get(i).consumedPerSecond();
+		}
+		return (pairs > 0) ? sum / pairs : 0;
+	}
+
+	private Row first(String scenario, Bench.Variant variant) {
+		return select((row) -> row.variant() == variant && row.scenario().startsWith(scenario)).stream()
+			.findFirst()
+			.orElse(null);
+	}
+
+	private Row bestClean(Bench.Variant variant) {
+		return select((row) -> row.variant() == variant && row.scenario().startsWith("c ") && row.clean()).stream()
+			.max((a, b) -> Double.compare(a.publishedPerSecond(), b.publishedPerSecond()))
+			.orElse(null);
+	}
+
+	private List<Row> select(Predicate<Row> filter) {
+		return this.rows.stream().filter(filter).toList();
+	}
+
+	private static String machine() {
+		String cpu = "unknown CPU";
+		long memoryKiB = 0;
+		try {
+			cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+				.filter((line) -> line.startsWith("model name"))
+				.findFirst()
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.orElse(cpu);
+			memoryKiB = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+				.filter((line) -> line.startsWith("MemTotal:"))
+				.findFirst()
+				.map((line) -> Long.parseLong(line.replaceAll("\\D", "")))
+				.orElse(0L);
+		}
+		catch (IOException ex) {
+			// keep the defaults
+		}
+		return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", " + memoryKiB / (1024 * 1024)
+				+ " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.version");
+	}
+
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The benchmark (issue 4): bare Lettuce + Jackson baseline vs the service's pipeline (no-op
+# handler) vs the service with the real order handler, on a redis-server of its own.
+# Writes BENCHMARKS.md (or target/BENCHMARKS-quick.md with --quick). About 10 minutes.
+#   scripts/bench.sh            the full run
+#   scripts/bench.sh --quick    a short smoke run (small bursts, 5 s steady runs)
+# JAVA_HOME selects the JDK for every JVM of the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v redis-server >/dev/null || { echo "redis-server is needed (apt-get install -y redis-server)" >&2; exit 1; }
+./mvnw -B -ntp -q -DskipTests package
+./mvnw -B -ntp -q -f bench/pom.xml package
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+exec "$JAVA" -jar bench/target/bench.jar "$@"
