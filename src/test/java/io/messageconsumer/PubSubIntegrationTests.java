@@ -112,6 +112,32 @@ class PubSubIntegrationTests {
 	}
 
 	@Test
+	void storesABurstOfOrdersInBatchesEachIdOnceAndCountsRepeatsAsDuplicates() {
+		String run = uniqueId();
+		double processed = count("order", "processed");
+		double duplicates = count("order", "duplicate");
+		byte[] channel = "orders".getBytes(StandardCharsets.UTF_8);
+		List<byte[]> messages = new ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			// Every tenth order repeats the one just before it, often in the same batch.
+			int number = (i % 10 == 9) ? i - 1 : i;
+			messages.add(("{\"type\":\"order\",\"id\":\"" + run + "-" + number + "\",\"total\":" + i + "}")
+				.getBytes(StandardCharsets.UTF_8));
+		}
+		this.redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> {
+			messages.forEach((message) -> connection.publish(channel, message));
+			return null;
+		});
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> count("order", "processed") + count("order", "duplicate") == processed + duplicates + 2000);
+		assertThat(count("order", "processed") - processed).isEqualTo(1800);
+		assertThat(count("order", "duplicate") - duplicates).isEqualTo(200);
+		assertThat(this.redis.keys("orders:" + run + "-*")).hasSize(1800);
+		// The first of each repeated pair won: its total is stored, the repeat changed nothing.
+		assertThat(this.redis.opsForHash().get("orders:" + run + "-8", "total")).isEqualTo("8");
+	}
+
+	@Test
 	void consumesPatternSubscriptionsWithThePatternAsMeterTag() {
 		String id = uniqueId();
 		this.probe.publish("tenant.acme.events", "{\"type\":\"order\",\"id\":\"" + id + "\"}");

@@ -1,5 +1,8 @@
 package io.messageconsumer.routing;
 
+import java.util.List;
+
+import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
@@ -25,5 +28,23 @@ public interface HandlerInvoker {
 	 * @throws Exception when the handler failed
 	 */
 	HandlerResult invoke(MessageHandler<Object> handler, Object payload, MessageContext context) throws Exception;
+
+	/**
+	 * Invoke a batch handler once for several messages.
+	 * @param handler the handler
+	 * @param payloads the bound, validated payloads
+	 * @param contexts the delivery metadata of each
+	 * @return one result per message
+	 * @throws Exception when the handler failed
+	 */
+	default List<HandlerResult> invokeAll(BatchMessageHandler<Object> handler, List<Object> payloads,
+			List<MessageContext> contexts) throws Exception {
+		List<HandlerResult> results = handler.handleAll(payloads, contexts);
+		if (results == null || results.size() != payloads.size()) {
+			throw new IllegalStateException("handler for type '" + handler.type() + "' returned "
+					+ ((results != null) ? results.size() : "no") + " results for " + payloads.size() + " messages");
+		}
+		return results;
+	}
 
 }

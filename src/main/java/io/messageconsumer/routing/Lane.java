@@ -15,6 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.messageconsumer.handler.BatchMessageHandler;
+
 /**
  * One keyed lane: a bounded buffer and the one worker thread that empties it, so messages with
  * the same ordering key run one at a time, in arrival order.
@@ -22,7 +24,9 @@ import org.apache.commons.logging.LogFactory;
  * A failed attempt does not hold the lane: the message waits out its backoff aside while the
  * worker goes on with other keys; later messages of its key wait behind it, so the key's order
  * is kept. A worker stuck in a handler past its deadline is abandoned: the message is recorded
- * as failed and the lane gets a new worker.
+ * as failed and the lane gets a new worker. For a {@link BatchMessageHandler} the worker hands
+ * over, in one call, the first attempts of that handler waiting in the lane (up to its batch
+ * size); each still gets its own outcome, and a failed one is retried on its own.
  */
 final class Lane {
 
@@ -56,6 +60,9 @@ final class Lane {
 
 	private volatile Work current;
 
+	/** What the worker runs now when it runs a batch: {@link #current} and the rest of the batch. */
+	private volatile List<Work> currentBatch;
+
 	private volatile boolean closing;
 
 	private volatile Thread worker;
@@ -69,7 +76,7 @@ final class Lane {
 	}
 
 	void start() {
-		startWorker(null);
+		startWorker(List.of());
 	}
 
 	/** Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full. */
@@ -135,17 +142,26 @@ final class Lane {
 		Envelope envelope = work.delivery.envelope();
 		logger.error("Handler for type '" + LogText.safe(envelope.type(), 64) + "' stuck for more than "
 				+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms on " + this.name + "; abandoning its thread");
-		settle(work, Disposition.failed(envelope,
-				"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms", work.delivery.attempt()));
+		List<Work> batch = this.currentBatch;
+		List<Work> abandoned = (batch != null) ? batch : List.of(work);
+		List<String> keys = new ArrayList<>(abandoned.size());
+		for (Work each : abandoned) {
+			if (each == work || each.state.compareAndSet(RUNNING, ABANDONED)) {
+				settle(each, Disposition.failed(each.delivery.envelope(), "handler did not finish within "
+						+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms", each.delivery.attempt()));
+				keys.add(each.delivery.key());
+			}
+		}
 		Thread stuck = this.worker;
-		startWorker(work.delivery.key());
+		startWorker(keys);
 		stuck.interrupt();
 	}
 
-	private synchronized void startWorker(String keyToRelease) {
+	private synchronized void startWorker(List<String> keysToRelease) {
 		int id = this.generation.incrementAndGet();
 		this.current = null;
-		release(keyToRelease);
+		this.currentBatch = null;
+		keysToRelease.forEach(this::release);
 		Thread thread = new Thread(() -> work(id), "consumer-" + this.name + ((id > 1) ? "-" + id : ""));
 		this.worker = thread;
 		thread.start();
@@ -163,8 +179,46 @@ final class Lane {
 			if (holdBehindRetry(work)) {
 				continue;
 			}
-			run(work, id);
+			if (work.delivery.handler() instanceof BatchMessageHandler<?> batchHandler && work.delivery.attempt() == 1) {
+				runAll(collect(work, batchHandler.maxBatchSize()), id);
+			}
+			else {
+				run(work, id);
+			}
 		}
+	}
+
+	/**
+	 * The first attempts of the same batch handler waiting right behind {@code first}, up to
+	 * {@code max}, without waiting for more; held messages stay held, and the first message of
+	 * another handler goes back to the head of the line.
+	 */
+	private List<Work> collect(Work first, int max) {
+		List<Work> batch = new ArrayList<>(Math.min(max, 64));
+		batch.add(first);
+		while (batch.size() < max) {
+			Work more = pollNow();
+			if (more == null) {
+				break;
+			}
+			if (holdBehindRetry(more)) {
+				continue;
+			}
+			if (more.delivery.handler() != first.delivery.handler()) {
+				pushBack(more);
+				break;
+			}
+			batch.add(more);
+		}
+		return batch;
+	}
+
+	private synchronized Work pollNow() {
+		return this.ready.isEmpty() ? this.queue.poll() : this.ready.poll();
+	}
+
+	private synchronized void pushBack(Work work) {
+		this.ready.addFirst(work);
 	}
 
 	/** The next work: a retry that is due, then messages released by a retry, then the queue. */
@@ -217,6 +271,10 @@ final class Lane {
 			return; // abandoned meanwhile: the watchdog settled it and a new worker took over
 		}
 		this.current = null;
+		finish(work, result);
+	}
+
+	private void finish(Work work, MessagePipeline.AttemptResult result) {
 		if (result.disposition() != null) {
 			settle(work, result.disposition());
 			synchronized (this) {
@@ -227,6 +285,39 @@ final class Lane {
 			// Aborted while this attempt ran: the caller already took the rest, so settle this one here.
 			settle(work, Disposition.rejected(RejectReason.SHUTDOWN,
 					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope()));
+		}
+	}
+
+	/** One attempt at a batch, then each message settled or scheduled for its retry, in order. */
+	private void runAll(List<Work> batch, int id) {
+		long started = System.nanoTime();
+		for (Work work : batch) {
+			work.startedNanos = started;
+		}
+		this.currentBatch = batch;
+		this.current = batch.get(0);
+		this.inFlight.addAndGet(batch.size());
+		List<MessagePipeline.AttemptResult> results;
+		try {
+			List<Delivery> deliveries = new ArrayList<>(batch.size());
+			batch.forEach((work) -> deliveries.add(work.delivery));
+			results = this.pipeline.attemptAll(deliveries);
+		}
+		finally {
+			this.inFlight.addAndGet(-batch.size());
+			Thread.interrupted();
+		}
+		if (!batch.get(0).state.compareAndSet(RUNNING, FINISHED)) {
+			return; // abandoned meanwhile, the whole batch with it
+		}
+		this.current = null;
+		this.currentBatch = null;
+		for (int i = 0; i < batch.size(); i++) {
+			Work work = batch.get(i);
+			if (i > 0 && !work.state.compareAndSet(RUNNING, FINISHED)) {
+				continue;
+			}
+			finish(work, results.get(i));
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.messageconsumer.routing;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -7,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.JsonNode;
 
+import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
@@ -149,28 +152,82 @@ public class MessagePipeline {
 	 */
 	public AttemptResult attempt(Delivery delivery) {
 		Envelope envelope = delivery.envelope();
-		InboundMessage message = delivery.message();
 		try {
 			Object payload = this.binder.bind(envelope.payload(), delivery.handler().payloadType());
-			MessageContext context = new MessageContext(envelope.type(), envelope.id(), message.source(),
-					message.channel(), delivery.attempt(), message.receivedAt());
-			HandlerResult result = this.invoker.invoke(delivery.handler(), payload, context);
+			HandlerResult result = this.invoker.invoke(delivery.handler(), payload, context(delivery));
 			Outcome outcome = (result == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
 			return AttemptResult.done(Disposition.handled(outcome, envelope, delivery.attempt()));
 		}
 		catch (RejectedMessageException ex) {
 			return AttemptResult.done(Disposition.rejected(ex.reason(), ex.getMessage(), envelope));
 		}
-		catch (Exception | StackOverflowError ex) {
-			boolean interrupted = ex instanceof InterruptedException || Thread.currentThread().isInterrupted();
-			long backoff = interrupted ? -1 : this.retryPolicy.backoffNanos(delivery.attempt());
-			return (backoff >= 0) ? AttemptResult.retryAfter(backoff)
-					: AttemptResult.done(Disposition.failed(envelope, detail(ex), delivery.attempt()));
+		catch (Exception | Error ex) {
+			return failure(delivery, ex);
 		}
-		catch (Error ex) {
+	}
+
+	/**
+	 * Make one attempt at several prepared deliveries of one {@link BatchMessageHandler}, in one
+	 * call to it: a payload that does not bind is rejected on its own, a handler failure fails
+	 * the attempt of every message handed over (each is then retried on its own).
+	 * @param deliveries first attempts of messages of one batch handler, in arrival order
+	 * @return one result per delivery, at the same index
+	 */
+	public List<AttemptResult> attemptAll(List<Delivery> deliveries) {
+		@SuppressWarnings("unchecked")
+		BatchMessageHandler<Object> handler = (BatchMessageHandler<Object>) deliveries.get(0).handler();
+		AttemptResult[] results = new AttemptResult[deliveries.size()];
+		List<Object> payloads = new ArrayList<>(deliveries.size());
+		List<MessageContext> contexts = new ArrayList<>(deliveries.size());
+		List<Integer> handed = new ArrayList<>(deliveries.size());
+		for (int i = 0; i < deliveries.size(); i++) {
+			Delivery delivery = deliveries.get(i);
+			Envelope envelope = delivery.envelope();
+			try {
+				payloads.add(this.binder.bind(envelope.payload(), handler.payloadType()));
+				contexts.add(context(delivery));
+				handed.add(i);
+			}
+			catch (RejectedMessageException ex) {
+				results[i] = AttemptResult.done(Disposition.rejected(ex.reason(), ex.getMessage(), envelope));
+			}
+		}
+		if (!payloads.isEmpty()) {
+			try {
+				List<HandlerResult> handled = this.invoker.invokeAll(handler, payloads, contexts);
+				for (int j = 0; j < handed.size(); j++) {
+					Delivery delivery = deliveries.get(handed.get(j));
+					Outcome outcome = (handled.get(j) == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
+					results[handed.get(j)] = AttemptResult
+						.done(Disposition.handled(outcome, delivery.envelope(), delivery.attempt()));
+				}
+			}
+			catch (Exception | Error ex) {
+				for (int index : handed) {
+					results[index] = failure(deliveries.get(index), ex);
+				}
+			}
+		}
+		return Arrays.asList(results);
+	}
+
+	private static MessageContext context(Delivery delivery) {
+		InboundMessage message = delivery.message();
+		Envelope envelope = delivery.envelope();
+		return new MessageContext(envelope.type(), envelope.id(), message.source(), message.channel(),
+				delivery.attempt(), message.receivedAt());
+	}
+
+	/** A failed attempt: retried after a backoff while attempts are left, unless it was interrupted. */
+	private AttemptResult failure(Delivery delivery, Throwable ex) {
+		if (ex instanceof Error && !(ex instanceof StackOverflowError)) {
 			// Not worth retrying (a broken class, an assertion): fail the message now.
-			return AttemptResult.done(Disposition.failed(envelope, detail(ex), delivery.attempt()));
+			return AttemptResult.done(Disposition.failed(delivery.envelope(), detail(ex), delivery.attempt()));
 		}
+		boolean interrupted = ex instanceof InterruptedException || Thread.currentThread().isInterrupted();
+		long backoff = interrupted ? -1 : this.retryPolicy.backoffNanos(delivery.attempt());
+		return (backoff >= 0) ? AttemptResult.retryAfter(backoff)
+				: AttemptResult.done(Disposition.failed(delivery.envelope(), detail(ex), delivery.attempt()));
 	}
 
 	/** Every attempt on the calling thread, waiting out the backoff: for replays and tests. */

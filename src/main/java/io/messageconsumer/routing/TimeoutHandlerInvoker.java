@@ -1,7 +1,9 @@
 package io.messageconsumer.routing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
@@ -60,12 +63,22 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 	@Override
 	public HandlerResult invoke(MessageHandler<Object> handler, Object payload, MessageContext context)
 			throws Exception {
+		return timed(() -> this.delegate.invoke(handler, payload, context));
+	}
+
+	@Override
+	public List<HandlerResult> invokeAll(BatchMessageHandler<Object> handler, List<Object> payloads,
+			List<MessageContext> contexts) throws Exception {
+		return timed(() -> this.delegate.invokeAll(handler, payloads, contexts));
+	}
+
+	private <T> T timed(Callable<T> call) throws Exception {
 		Thread thread = Thread.currentThread();
 		Attempt attempt = new Attempt(thread, System.nanoTime() + this.timeoutNanos);
 		this.running.put(thread, attempt);
-		HandlerResult result;
+		T result;
 		try {
-			result = this.delegate.invoke(handler, payload, context);
+			result = call.call();
 		}
 		catch (Exception ex) {
 			throw finish(attempt) ? ex : timedOut(ex);
