@@ -9,7 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +23,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
@@ -44,6 +49,8 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private static final int BATCH = 256;
 
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final int MAX_DETAIL_BYTES = 1024;
 
 	private static final int TOO_LARGE_PREFIX_BYTES = 1024;
@@ -52,7 +59,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private final byte[] streamKey;
 
-	private final XAddOptions addOptions;
+	private final XAddArgs addArgs;
 
 	private final int maxPayloadBytes;
 
@@ -79,7 +86,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 			int maxPayloadBytes, int bufferCapacity) {
 		this.redis = redis;
 		this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
-		this.addOptions = XAddOptions.maxlen(maxLength).approximateTrimming(true);
+		this.addArgs = new XAddArgs().maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
 		this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
 		this.dropped = Counter.builder("consumer.dead.letters.dropped")
@@ -208,15 +215,43 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * One pipelined round trip on the application's shared connection. (Spring's
+	 * {@code executePipelined} would open, and close, a dedicated connection per batch.)
+	 */
 	private void write(List<Entry> batch) {
-		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+		this.redis.execute((RedisCallback<Object>) (connection) -> {
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
 			for (Entry entry : batch) {
-				connection.streamCommands().xAdd(entry.record(), this.addOptions);
+				replies.add(commands.xadd(this.streamKey, this.addArgs, entry.record().getValue()));
 			}
+			awaitAll(replies);
 			return null;
 		});
 		for (Entry entry : batch) {
 			this.written.get(entry.reason()).increment();
+		}
+	}
+
+	private static void awaitAll(List<RedisFuture<String>> replies) {
+		long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
+		for (RedisFuture<String> reply : replies) {
+			try {
+				reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted while writing dead letters", ex);
+			}
+			catch (ExecutionException ex) {
+				throw new IllegalStateException(String.valueOf(ex.getCause().getMessage()), ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				throw new IllegalStateException("Redis did not answer within " + WRITE_TIMEOUT.toSeconds() + " s", ex);
+			}
 		}
 	}
 
