@@ -65,6 +65,16 @@ class MessagePipelineTests {
 	}
 
 	@Test
+	void warmsUpEveryTypeWithoutCallingHandlersOrListeners() {
+		assertThat(this.pipeline.warmUp(100)).isEqualTo(300);
+		assertThat(this.widgets.calls()).isZero();
+		assertThat(this.orders.calls()).isZero();
+		assertThat(this.notifications.calls()).isZero();
+		assertThat(this.listener.received()).isEmpty();
+		assertThat(this.listener.outcomes()).isEmpty();
+	}
+
+	@Test
 	void processesValidMessage() {
 		InboundMessage message = message("{\"type\":\"widget\",\"id\":\"w-1\",\"name\":\"bolt\",\"quantity\":2}");
 		Disposition disposition = this.pipeline.process(message);

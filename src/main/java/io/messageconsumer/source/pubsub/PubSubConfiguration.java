@@ -29,6 +29,7 @@ import org.springframework.data.redis.listener.Topic;
 import io.messageconsumer.ConsumerInstance;
 import io.messageconsumer.ConsumerProperties;
 import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.routing.MessagePipeline;
 import io.messageconsumer.routing.LogText;
 
 /**
@@ -44,6 +45,9 @@ import io.messageconsumer.routing.LogText;
 class PubSubConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
+
+	/** Enough calls for the JIT's optimizing compiler to take the decode path. */
+	private static final int WARM_UP_MESSAGES_PER_TYPE = 20_000;
 
 	@Bean(destroyMethod = "close")
 	SubscriberConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
@@ -74,8 +78,13 @@ class PubSubConfiguration {
 
 	@Bean
 	PubSubStarter pubSubStarter(RedisMessageListenerContainer redisMessageListenerContainer,
-			DataRedisProperties redisProperties) {
-		return new PubSubStarter(redisMessageListenerContainer, redisProperties.getListener().isAutoStartup());
+			DataRedisProperties redisProperties, MessagePipeline pipeline) {
+		return new PubSubStarter(redisMessageListenerContainer, redisProperties.getListener().isAutoStartup(), () -> {
+			long started = System.nanoTime();
+			int messages = pipeline.warmUp(WARM_UP_MESSAGES_PER_TYPE);
+			logger.info("Pipeline warmed up with " + messages + " synthetic messages in "
+					+ (System.nanoTime() - started) / 1_000_000 + " ms");
+		});
 	}
 
 	@Bean

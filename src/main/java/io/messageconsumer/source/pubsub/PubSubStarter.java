@@ -13,7 +13,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * <p>
  * The container's own start fails the application when Redis is unreachable at that moment;
  * a consumer must instead start, report itself not ready, and subscribe as soon as Redis
- * answers. Honours {@code spring.data.redis.listener.auto-startup}.
+ * answers. Honours {@code spring.data.redis.listener.auto-startup}. Before its first subscription
+ * it warms the pipeline up, so a burst published the moment the service is ready meets compiled
+ * code.
  */
 class PubSubStarter implements SmartLifecycle {
 
@@ -27,11 +29,16 @@ class PubSubStarter implements SmartLifecycle {
 
 	private final boolean autoStartup;
 
+	private final Runnable warmUp;
+
+	private volatile boolean warm;
+
 	private volatile Thread thread;
 
-	PubSubStarter(RedisMessageListenerContainer container, boolean autoStartup) {
+	PubSubStarter(RedisMessageListenerContainer container, boolean autoStartup, Runnable warmUp) {
 		this.container = container;
 		this.autoStartup = autoStartup;
+		this.warmUp = warmUp;
 	}
 
 	@Override
@@ -44,6 +51,11 @@ class PubSubStarter implements SmartLifecycle {
 	}
 
 	private void subscribe() {
+		if (!this.warm) {
+			// Before the first subscription: readiness waits for it, and no burst meets a cold pipeline.
+			this.warmUp.run();
+			this.warm = true;
+		}
 		Duration wait = FIRST_RETRY;
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
