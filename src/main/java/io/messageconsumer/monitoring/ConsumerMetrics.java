@@ -67,14 +67,20 @@ public class ConsumerMetrics implements PipelineListener {
 
 	@Override
 	public void onReceived(InboundMessage message) {
-		// Two lookups rather than a concatenated key: nothing is allocated per message.
-		this.received.computeIfAbsent(message.source(), (source) -> new ConcurrentHashMap<>())
+		// Two lookups rather than a concatenated key, and plain gets before computeIfAbsent (whose
+		// capturing lambdas would be allocated on every call): nothing is allocated per message.
+		Map<String, Counter> bySubscription = this.received.get(message.source());
+		Counter counter = (bySubscription != null) ? bySubscription.get(message.subscription()) : null;
+		((counter != null) ? counter : receivedCounter(message)).increment();
+	}
+
+	private Counter receivedCounter(InboundMessage message) {
+		return this.received.computeIfAbsent(message.source(), (source) -> new ConcurrentHashMap<>())
 			.computeIfAbsent(message.subscription(), (key) -> Counter.builder("consumer.messages.received")
-					.description("Messages received from a source")
-					.tag("source", message.source())
-					.tag("channel", message.subscription())
-					.register(this.registry))
-			.increment();
+				.description("Messages received from a source")
+				.tag("source", message.source())
+				.tag("channel", message.subscription())
+				.register(this.registry));
 	}
 
 	@Override
@@ -101,6 +107,11 @@ public class ConsumerMetrics implements PipelineListener {
 	}
 
 	private Counter outcomeCounter(String type, Outcome outcome) {
+		Counter counter = cached(this.outcomes, type, outcome);
+		return (counter != null) ? counter : registerOutcomeCounter(type, outcome);
+	}
+
+	private Counter registerOutcomeCounter(String type, Outcome outcome) {
 		return this.outcomes.computeIfAbsent(type, (key) -> new EnumMap<>(Outcome.class))
 			.computeIfAbsent(outcome, (key) -> Counter.builder("consumer.messages")
 				.description("Messages by type and outcome")
@@ -110,6 +121,11 @@ public class ConsumerMetrics implements PipelineListener {
 	}
 
 	private Timer durationTimer(String type, Outcome outcome) {
+		Timer timer = cached(this.durations, type, outcome);
+		return (timer != null) ? timer : registerDurationTimer(type, outcome);
+	}
+
+	private Timer registerDurationTimer(String type, Outcome outcome) {
 		return this.durations.computeIfAbsent(type, (key) -> new EnumMap<>(Outcome.class))
 			.computeIfAbsent(outcome, (key) -> Timer.builder("consumer.handler.duration")
 				.description("Time from receipt to outcome: decode, validate and the handler with its retries")
@@ -119,7 +135,17 @@ public class ConsumerMetrics implements PipelineListener {
 				.register(this.registry));
 	}
 
+	private static <M> M cached(Map<String, Map<Outcome, M>> meters, String type, Outcome outcome) {
+		Map<Outcome, M> byOutcome = meters.get(type);
+		return (byOutcome != null) ? byOutcome.get(outcome) : null;
+	}
+
 	private Timer latencyTimer(String type) {
+		Timer timer = this.latencies.get(type);
+		return (timer != null) ? timer : registerLatencyTimer(type);
+	}
+
+	private Timer registerLatencyTimer(String type) {
 		return this.latencies.computeIfAbsent(type, (key) -> Timer.builder("consumer.delivery.latency")
 			.description("Time from the message's publication time to its outcome")
 			.tag("type", type)

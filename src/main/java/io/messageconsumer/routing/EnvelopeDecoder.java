@@ -1,8 +1,6 @@
 package io.messageconsumer.routing;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 import tools.jackson.core.JacksonException;
@@ -118,15 +116,7 @@ public class EnvelopeDecoder {
 	}
 
 	private static Instant time(JsonNode node) {
-		if (node == null || !node.isString()) {
-			return null;
-		}
-		try {
-			return OffsetDateTime.parse(node.stringValue()).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		return (node != null && node.isString()) ? Rfc3339.toInstant(node.stringValue()) : null;
 	}
 
 }

@@ -246,7 +246,9 @@ final class Lane {
 	/** A message whose key has an attempt waiting to be retried waits behind it. */
 	private synchronized boolean holdBehindRetry(Work work) {
 		String key = work.delivery.key();
-		ArrayDeque<Work> waiting = (key != null && work.delivery.attempt() == 1) ? this.held.get(key) : null;
+		// Nearly always nothing is held: skip hashing the key then.
+		ArrayDeque<Work> waiting = (key != null && work.delivery.attempt() == 1 && !this.held.isEmpty())
+				? this.held.get(key) : null;
 		if (waiting == null) {
 			return false;
 		}
@@ -338,7 +340,7 @@ final class Lane {
 
 	/** A key's retried message is settled: what waited behind it runs next, in order. */
 	private void release(String key) {
-		ArrayDeque<Work> waiting = (key != null) ? this.held.remove(key) : null;
+		ArrayDeque<Work> waiting = (key != null && !this.held.isEmpty()) ? this.held.remove(key) : null;
 		if (waiting != null) {
 			this.ready.addAll(waiting);
 		}

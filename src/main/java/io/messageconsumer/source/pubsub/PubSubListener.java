@@ -1,6 +1,5 @@
 package io.messageconsumer.source.pubsub;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.springframework.data.redis.connection.Message;
@@ -21,6 +20,10 @@ class PubSubListener implements MessageListener {
 
 	private final CanaryProbe canary;
 
+	private final ChannelName channelName = new ChannelName();
+
+	private final ChannelName patternName = new ChannelName();
+
 	private volatile long lastMessageNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
 	PubSubListener(MessageDispatcher dispatcher, CanaryProbe canary) {
@@ -35,15 +38,16 @@ class PubSubListener implements MessageListener {
 
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
-		if (this.canary.isCanary(message.getChannel())) {
+		// getChannel() copies the array: ask once.
+		byte[] channelBytes = message.getChannel();
+		if (this.canary.isCanary(channelBytes)) {
 			this.canary.received(message.getBody());
 			return;
 		}
 		this.lastMessageNanos = System.nanoTime();
-		String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
+		String channel = this.channelName.decode(channelBytes);
 		// A pattern message's channel is chosen by the publisher; the pattern is the bounded name.
-		String subscription = (pattern != null && pattern.length > 0) ? new String(pattern, StandardCharsets.UTF_8)
-				: channel;
+		String subscription = (pattern != null && pattern.length > 0) ? this.patternName.decode(pattern) : channel;
 		this.dispatcher.dispatch(new InboundMessage(message.getBody(), SOURCE, channel, subscription, Instant.now()));
 	}
 
