@@ -27,6 +27,9 @@ import io.messageconsumer.routing.RejectReason;
  */
 public class ConsumerMetrics implements PipelineListener {
 
+	/** Latencies above this are not a delivery delay but a wrong {@code time}: not recorded. */
+	private static final Duration LATENCY_CEILING = Duration.ofDays(365);
+
 	/** Lowest histogram bucket of the delivery latency. */
 	private static final Duration LATENCY_FLOOR = Duration.ofNanos(10_000);
 
@@ -95,7 +98,8 @@ public class ConsumerMetrics implements PipelineListener {
 		durationTimer(type, outcome).record(Duration.between(message.receivedAt(), now));
 		if (disposition.time() != null) {
 			Duration latency = Duration.between(disposition.time(), now);
-			if (!latency.isNegative()) {
+			// A clock ahead of ours, or a time from another century (nanoseconds overflow past 292 years).
+			if (!latency.isNegative() && latency.compareTo(LATENCY_CEILING) <= 0) {
 				latencyTimer(type).record(latency);
 			}
 		}

@@ -67,6 +67,13 @@ class ConsumerMetricsTests {
 		assertThat(this.registry.find("consumer.delivery.latency").timer()).isNull();
 	}
 
+	@Test
+	void skipsDeliveryLatencyOfATimeCenturiesAgoAndStillCountsTheOutcome() {
+		this.metrics.onOutcome(message("orders"), processed(Instant.parse("0001-01-01T00:00:00Z")));
+		assertThat(this.registry.find("consumer.delivery.latency").timer()).isNull();
+		assertThat(this.registry.get("consumer.messages").tag("outcome", "processed").counter().count()).isEqualTo(1);
+	}
+
 	private static InboundMessage message(String channel) {
 		return new InboundMessage(new byte[0], "pubsub", channel, channel, Instant.now());
 	}
