@@ -14,6 +14,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -28,9 +29,10 @@ import io.messageconsumer.handler.MessageContext;
  * <p>
  * The check and the write are one Lua script, so two concurrent deliveries of the same id
  * cannot both apply: the second is reported as a duplicate and changes nothing. The orders
- * waiting in a lane go to Redis together: one script call each, pipelined on the application's
- * shared connection, so a batch costs one round trip rather than one per order. Redis runs
- * them in order, so a second order with the same id in the same batch is a duplicate too.
+ * waiting in a lane go to Redis together, on the application's shared connection: one script
+ * call for the whole batch (on a cluster, one call per order, pipelined), so a batch costs one
+ * round trip rather than one per order. Orders run in arrival order, so a second order with
+ * the same id in the same batch is a duplicate too.
  */
 @Component
 class OrderHandler implements BatchMessageHandler<OrderMessage> {
@@ -41,6 +43,26 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 			redis.call('HSET', KEYS[1], unpack(ARGV))
 			return 1
+			""".getBytes(StandardCharsets.UTF_8);
+
+	/**
+	 * The same for many orders in one call: KEYS are the order keys; ARGV holds, per order, its
+	 * field count and then its fields. Returns 1 (stored) or 0 (duplicate) per key, in order.
+	 */
+	private static final byte[] INSERT_ALL_IF_ABSENT = """
+			local results = {}
+			local at = 1
+			for i, key in ipairs(KEYS) do
+				local count = tonumber(ARGV[at])
+				if redis.call('EXISTS', key) == 1 then
+					results[i] = 0
+				else
+					redis.call('HSET', key, unpack(ARGV, at + 1, at + count))
+					results[i] = 1
+				end
+				at = at + count + 1
+			end
+			return results
 			""".getBytes(StandardCharsets.UTF_8);
 
 	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
@@ -74,6 +96,9 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 		RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 			.getNativeConnection();
 		String receivedAt = Instant.now().toString();
+		if (!(connection instanceof RedisClusterConnection) && orders.size() > 1) {
+			return insertInOneScript(commands, orders, receivedAt);
+		}
 		List<RedisFuture<Long>> replies = new ArrayList<>(orders.size());
 		for (OrderMessage order : orders) {
 			byte[][] key = { bytes(KEY_PREFIX + order.id()) };
@@ -88,7 +113,32 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 		return results;
 	}
 
-	private static Long await(RedisFuture<Long> reply, long deadline) {
+	/**
+	 * One script call for the whole batch: the script runs once rather than once per order. Not
+	 * on a cluster, where the keys of a batch live on different nodes.
+	 */
+	private List<HandlerResult> insertInOneScript(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			List<OrderMessage> orders, String receivedAt) {
+		byte[][] keys = new byte[orders.size()][];
+		List<byte[]> arguments = new ArrayList<>(orders.size() * 15);
+		for (int i = 0; i < orders.size(); i++) {
+			OrderMessage order = orders.get(i);
+			keys[i] = bytes(KEY_PREFIX + order.id());
+			byte[][] fields = fields(order, receivedAt);
+			arguments.add(bytes(Integer.toString(fields.length)));
+			arguments.addAll(List.of(fields));
+		}
+		RedisFuture<List<Long>> reply = commands.eval(INSERT_ALL_IF_ABSENT, ScriptOutputType.MULTI, keys,
+				arguments.toArray(new byte[0][]));
+		List<Long> applied = await(reply, System.nanoTime() + REPLY_TIMEOUT.toNanos());
+		List<HandlerResult> results = new ArrayList<>(orders.size());
+		for (Long one : applied) {
+			results.add((one != null && one == 1L) ? HandlerResult.PROCESSED : HandlerResult.DUPLICATE);
+		}
+		return results;
+	}
+
+	private static <T> T await(RedisFuture<T> reply, long deadline) {
 		try {
 			return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
