@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,6 +52,7 @@ class LaneBatchTests {
 
 	@AfterEach
 	void stopLane() throws InterruptedException {
+		this.batches.release.countDown();
 		this.lane.close();
 		this.lane.abort();
 		this.lane.awaitWorker(WAIT.toMillis());
@@ -131,6 +134,30 @@ class LaneBatchTests {
 		assertThat(this.listener.outcomeOf(message).attempts()).isEqualTo(2);
 	}
 
+	@Test
+	void aStuckBatchIsAbandonedWholeAndANewWorkerGoesOn() throws InterruptedException {
+		this.batches.stuck.set(true);
+		List<InboundMessage> stuck = List.of(offer("batch", "b1"), offer("batch", "b2"));
+		this.lane.start();
+		await().atMost(WAIT).until(() -> this.batches.calls.size() == 1);
+		InboundMessage next = offer("single", "s1");
+		long threshold = TimeUnit.MILLISECONDS.toNanos(100);
+		await().atMost(WAIT).until(() -> {
+			this.lane.abandonIfStuck(threshold, System.nanoTime());
+			return this.listener.outcomes().size() >= 2;
+		});
+		assertThat(stuck).allSatisfy((message) -> {
+			assertThat(this.listener.outcomeOf(message).outcome()).isEqualTo(Outcome.FAILED);
+			assertThat(this.listener.outcomeOf(message).detail()).contains("did not finish within 100 ms");
+		});
+		await().atMost(WAIT).until(() -> this.listener.outcomesOf(next).size() == 1);
+		assertThat(this.listener.outcomeOf(next).outcome()).isEqualTo(Outcome.PROCESSED);
+		// The stuck call returning late changes nothing: one outcome each.
+		this.batches.release.countDown();
+		this.batches.stuckThread.join(WAIT.toMillis());
+		assertThat(stuck).allSatisfy((message) -> assertThat(this.listener.outcomesOf(message)).hasSize(1));
+	}
+
 	private InboundMessage offer(String type, String id) {
 		InboundMessage message = message("{\"type\":\"" + type + "\",\"id\":\"" + id + "\"}");
 		Delivery delivery = this.pipeline.prepare(message);
@@ -161,6 +188,12 @@ class LaneBatchTests {
 
 		volatile int maxBatchSize = 256;
 
+		final AtomicBoolean stuck = new AtomicBoolean();
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		volatile Thread stuckThread;
+
 		@Override
 		public String type() {
 			return "batch";
@@ -181,6 +214,10 @@ class LaneBatchTests {
 			List<String> ids = messages.stream().map(Item::id).toList();
 			this.calls.add(ids);
 			this.order.addAll(ids);
+			if (this.stuck.getAndSet(false)) {
+				this.stuckThread = Thread.currentThread();
+				awaitReleaseIgnoringInterrupts();
+			}
 			if (this.failCalls.getAndDecrement() > 0) {
 				throw new IllegalStateException("batch fails");
 			}
@@ -194,6 +231,18 @@ class LaneBatchTests {
 			return results;
 		}
 
+	}
+
+	private void awaitReleaseIgnoringInterrupts() {
+		while (true) {
+			try {
+				this.batches.release.await();
+				return;
+			}
+			catch (InterruptedException ex) {
+				// a handler that ignores the interrupt: the lane must abandon it
+			}
+		}
 	}
 
 	/** A plain handler that only records where it ran among the batches. */
