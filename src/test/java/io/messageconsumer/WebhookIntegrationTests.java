@@ -12,14 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
 import io.messageconsumer.support.RedisProbe;
 
@@ -44,6 +47,9 @@ class WebhookIntegrationTests {
 	@Autowired
 	private StringRedisTemplate redis;
 
+	@LocalServerPort
+	private int port;
+
 	@DynamicPropertySource
 	static void webhookProperties(DynamicPropertyRegistry registry) {
 		registry.add("consumer.notifications.webhook-url",
@@ -53,6 +59,13 @@ class WebhookIntegrationTests {
 	@AfterAll
 	static void stopServer() {
 		server.stop(0);
+	}
+
+	@BeforeEach
+	void awaitSubscribed() {
+		// Pub/sub keeps nothing for a subscriber that is not there yet.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
 	}
 
 	@Test
