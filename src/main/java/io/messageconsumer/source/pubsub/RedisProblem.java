@@ -1,14 +1,17 @@
 package io.messageconsumer.source.pubsub;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.commons.logging.Log;
 
 import io.messageconsumer.routing.LogText;
 
 /**
- * Turns a failed Redis call into one line an operator can act on, and logs it when it changes
- * (and again every minute while it lasts), rather than a stack trace per attempt.
+ * Turns a failed Redis call into one line an operator can act on, and logs each distinct problem
+ * once a minute at most while Redis keeps failing, rather than a stack trace per attempt (a
+ * rejected password and a connection Redis closes after it may alternate).
  * <p>
  * A rejected password and a missing ACL grant are told apart from an unreachable server: the
  * first two will not fix themselves, so the line names the properties to check.
@@ -17,11 +20,12 @@ final class RedisProblem {
 
 	private static final Duration REPEAT_EVERY = Duration.ofMinutes(1);
 
+	private static final int MAX_REMEMBERED = 16;
+
 	private final Log logger;
 
-	private String lastLogged;
-
-	private long lastLoggedAt;
+	/** When each recent problem was last logged: problems may alternate while Redis refuses us. */
+	private final Map<String, Long> loggedAt = new LinkedHashMap<>();
 
 	RedisProblem(Log logger) {
 		this.logger = logger;
@@ -55,18 +59,21 @@ final class RedisProblem {
 	 */
 	synchronized void report(String problem) {
 		long now = System.nanoTime();
-		if (!problem.equals(this.lastLogged) || now - this.lastLoggedAt > REPEAT_EVERY.toNanos()) {
+		Long last = this.loggedAt.get(problem);
+		if (last == null || now - last > REPEAT_EVERY.toNanos()) {
 			this.logger.warn(problem + "; retrying");
-			this.lastLogged = problem;
-			this.lastLoggedAt = now;
+			if (this.loggedAt.size() >= MAX_REMEMBERED && last == null) {
+				this.loggedAt.remove(this.loggedAt.keySet().iterator().next());
+			}
+			this.loggedAt.put(problem, now);
 		}
 	}
 
 	/** Redis answers again: the next problem is news. */
 	synchronized void clear() {
-		if (this.lastLogged != null) {
+		if (!this.loggedAt.isEmpty()) {
 			this.logger.info("Redis answers again");
-			this.lastLogged = null;
+			this.loggedAt.clear();
 		}
 	}
 
