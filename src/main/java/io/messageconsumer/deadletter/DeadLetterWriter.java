@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -239,19 +238,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	private static void awaitAll(List<RedisFuture<String>> replies) {
 		long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
 		for (RedisFuture<String> reply : replies) {
-			try {
-				reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("interrupted while writing dead letters", ex);
-			}
-			catch (ExecutionException ex) {
-				throw new IllegalStateException(String.valueOf(ex.getCause().getMessage()), ex.getCause());
-			}
-			catch (TimeoutException ex) {
-				throw new IllegalStateException("Redis did not answer within " + WRITE_TIMEOUT.toSeconds() + " s", ex);
-			}
+			LettuceFutures.awaitOrCancel(reply, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 	}
 

@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -39,14 +38,8 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 
 	static final String KEY_PREFIX = "orders:";
 
-	private static final byte[] INSERT_IF_ABSENT = """
-			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-			redis.call('HSET', KEYS[1], unpack(ARGV))
-			return 1
-			""".getBytes(StandardCharsets.UTF_8);
-
 	/**
-	 * The same for many orders in one call: KEYS are the order keys; ARGV holds, per order, its
+	 * Stores each order unless its key exists: KEYS are the order keys; ARGV holds, per order, its
 	 * field count and then its fields. Returns 1 (stored) or 0 (duplicate) per key, in order.
 	 */
 	private static final byte[] INSERT_ALL_IF_ABSENT = """
@@ -91,34 +84,34 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 		return this.redis.execute((RedisCallback<List<HandlerResult>>) (connection) -> insertAll(connection, orders));
 	}
 
+	/**
+	 * One script call for the whole batch, so the script runs once rather than once per order; on
+	 * a cluster, where the keys of a batch live on different nodes, one call per order, pipelined.
+	 */
 	private List<HandlerResult> insertAll(RedisConnection connection, List<OrderMessage> orders) {
 		@SuppressWarnings("unchecked")
 		RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 			.getNativeConnection();
 		String receivedAt = Instant.now().toString();
-		if (!(connection instanceof RedisClusterConnection) && orders.size() > 1) {
-			return insertInOneScript(commands, orders, receivedAt);
-		}
-		List<RedisFuture<Long>> replies = new ArrayList<>(orders.size());
-		for (OrderMessage order : orders) {
-			byte[][] key = { bytes(KEY_PREFIX + order.id()) };
-			replies.add(commands.eval(INSERT_IF_ABSENT, ScriptOutputType.INTEGER, key, fields(order, receivedAt)));
+		List<List<OrderMessage>> calls = (connection instanceof RedisClusterConnection)
+				? orders.stream().map(List::of).toList() : List.of(orders);
+		List<RedisFuture<List<Long>>> replies = new ArrayList<>(calls.size());
+		for (List<OrderMessage> call : calls) {
+			replies.add(insert(commands, call, receivedAt));
 		}
 		List<HandlerResult> results = new ArrayList<>(orders.size());
 		long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-		for (RedisFuture<Long> reply : replies) {
-			Long applied = await(reply, deadline);
-			results.add((applied != null && applied == 1L) ? HandlerResult.PROCESSED : HandlerResult.DUPLICATE);
+		for (RedisFuture<List<Long>> reply : replies) {
+			for (Long applied : LettuceFutures.awaitOrCancel(reply, Math.max(0, deadline - System.nanoTime()),
+					TimeUnit.NANOSECONDS)) {
+				results.add((applied != null && applied == 1L) ? HandlerResult.PROCESSED : HandlerResult.DUPLICATE);
+			}
 		}
 		return results;
 	}
 
-	/**
-	 * One script call for the whole batch: the script runs once rather than once per order. Not
-	 * on a cluster, where the keys of a batch live on different nodes.
-	 */
-	private List<HandlerResult> insertInOneScript(RedisClusterAsyncCommands<byte[], byte[]> commands,
-			List<OrderMessage> orders, String receivedAt) {
+	private RedisFuture<List<Long>> insert(RedisClusterAsyncCommands<byte[], byte[]> commands, List<OrderMessage> orders,
+			String receivedAt) {
 		byte[][] keys = new byte[orders.size()][];
 		List<byte[]> arguments = new ArrayList<>(orders.size() * 15);
 		for (int i = 0; i < orders.size(); i++) {
@@ -128,30 +121,7 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 			arguments.add(bytes(Integer.toString(fields.length)));
 			arguments.addAll(List.of(fields));
 		}
-		RedisFuture<List<Long>> reply = commands.eval(INSERT_ALL_IF_ABSENT, ScriptOutputType.MULTI, keys,
-				arguments.toArray(new byte[0][]));
-		List<Long> applied = await(reply, System.nanoTime() + REPLY_TIMEOUT.toNanos());
-		List<HandlerResult> results = new ArrayList<>(orders.size());
-		for (Long one : applied) {
-			results.add((one != null && one == 1L) ? HandlerResult.PROCESSED : HandlerResult.DUPLICATE);
-		}
-		return results;
-	}
-
-	private static <T> T await(RedisFuture<T> reply, long deadline) {
-		try {
-			return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while storing orders", ex);
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("storing orders failed: " + ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("Redis did not answer within " + REPLY_TIMEOUT.toSeconds() + " s", ex);
-		}
+		return commands.eval(INSERT_ALL_IF_ABSENT, ScriptOutputType.MULTI, keys, arguments.toArray(new byte[0][]));
 	}
 
 	private byte[][] fields(OrderMessage order, String receivedAt) {

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The bare Lettuce + Jackson baseline ({@link BaselineSubscriber}) in a JVM of its own. */
 final class BaselineConsumer implements Consumer {
@@ -71,15 +70,7 @@ final class BaselineConsumer implements Consumer {
 	public void close() {
 		this.stats.close();
 		this.in.println("quit");
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
-		}
+		Bench.awaitExit(this.process, Duration.ofSeconds(10));
 	}
 
 }

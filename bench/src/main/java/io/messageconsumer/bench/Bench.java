@@ -186,6 +186,19 @@ public final class Bench {
 		return "r" + (++this.runs);
 	}
 
+	/** Wait for a child process to exit, killing it when it takes longer. */
+	static void awaitExit(Process process, Duration timeout) {
+		try {
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			process.destroyForcibly();
+		}
+	}
+
 	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

@@ -97,14 +97,7 @@ final class LocalRedis implements AutoCloseable {
 	@Override
 	public void close() {
 		this.process.destroy();
-		try {
-			this.process.waitFor(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.process.destroyForcibly();
+		Bench.awaitExit(this.process, Duration.ofSeconds(10));
 	}
-
 
 }

@@ -163,15 +163,7 @@ final class ServiceConsumer implements Consumer {
 	public void close() {
 		this.stats.close();
 		this.process.destroy();
-		try {
-			if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
-		}
+		Bench.awaitExit(this.process, Duration.ofSeconds(60));
 	}
 
 }
