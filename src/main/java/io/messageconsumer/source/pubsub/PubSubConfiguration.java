@@ -28,6 +28,7 @@ import org.springframework.data.redis.listener.Topic;
 
 import io.messageconsumer.ConsumerInstance;
 import io.messageconsumer.ConsumerProperties;
+import io.messageconsumer.source.DedicatedConnectionFactory;
 import io.messageconsumer.routing.MessageDispatcher;
 import io.messageconsumer.routing.MessagePipeline;
 import io.messageconsumer.routing.LogText;
@@ -50,17 +51,17 @@ class PubSubConfiguration {
 	private static final int WARM_UP_MESSAGES_PER_TYPE = 20_000;
 
 	@Bean(destroyMethod = "close")
-	SubscriberConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
+	DedicatedConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 			throw new IllegalStateException("message-consumer needs Lettuce (spring.data.redis.client-type=lettuce), found "
 					+ connectionFactory.getClass().getName());
 		}
-		return new SubscriberConnectionFactory(lettuce);
+		return new DedicatedConnectionFactory(lettuce);
 	}
 
 	@Bean
 	RedisMessageListenerContainer redisMessageListenerContainer(RedisMessageListenerContainerConfigurer configurer,
-			SubscriberConnectionFactory subscriberConnectionFactory, PubSubListener listener, CanaryProbe canary,
+			DedicatedConnectionFactory subscriberConnectionFactory, PubSubListener listener, CanaryProbe canary,
 			ConsumerProperties properties) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		// Its own I/O thread: a busy or waiting subscriber stalls none of the application's other connections.
@@ -109,7 +110,7 @@ class PubSubConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	ReconnectDetector pubSubReconnectDetector(SubscriberConnectionFactory subscriberConnectionFactory,
+	ReconnectDetector pubSubReconnectDetector(DedicatedConnectionFactory subscriberConnectionFactory,
 			SubscriptionMonitor pubSubSubscriptionMonitor, PubSubStarter starter, MeterRegistry meters) {
 		return new ReconnectDetector(subscriberConnectionFactory.events(), meters,
 				pubSubSubscriptionMonitor::outputBufferBytes, starter::isRunning);

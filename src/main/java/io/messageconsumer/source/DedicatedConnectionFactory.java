@@ -1,4 +1,4 @@
-package io.messageconsumer.source.pubsub;
+package io.messageconsumer.source;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +13,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The subscriber's own connection factory: the application's Redis settings (address,
- * credentials, TLS, client options and name), but its own Lettuce I/O thread.
+ * A source's own connection factory: the application's Redis settings (address, credentials,
+ * TLS, client options and name; standalone, Sentinel or Cluster), but its own Lettuce I/O thread
+ * and no shared connection: every connection it hands out is dedicated.
  * <p>
  * A subscriber's thread is busy with every message, and with {@code consumer.overflow=block} it
  * may wait. Sharing Lettuce's event loop with the application's other connections would stall
@@ -22,13 +23,17 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * stalls nothing but itself. Not a bean, so the application keeps a single
  * {@code RedisConnectionFactory}.
  */
-final class SubscriberConnectionFactory implements AutoCloseable {
+public final class DedicatedConnectionFactory implements AutoCloseable {
 
 	private final ClientResources resources;
 
 	private final LettuceConnectionFactory factory;
 
-	SubscriberConnectionFactory(LettuceConnectionFactory application) {
+	/**
+	 * Create a factory with the application's settings.
+	 * @param application the application's connection factory
+	 */
+	public DedicatedConnectionFactory(LettuceConnectionFactory application) {
 		this.resources = DefaultClientResources.builder()
 			.ioThreadPoolSize(1)
 			.computationThreadPoolSize(1)
@@ -70,14 +75,18 @@ final class SubscriberConnectionFactory implements AutoCloseable {
 	}
 
 	/**
-	 * The event bus of the subscriber's own resources: its connection events, no others.
+	 * The event bus of this factory's own resources: its connection events, no others.
 	 * @return the event bus
 	 */
-	EventBus events() {
+	public EventBus events() {
 		return this.resources.eventBus();
 	}
 
-	LettuceConnectionFactory factory() {
+	/**
+	 * The factory: every connection it hands out is a dedicated one.
+	 * @return the factory
+	 */
+	public LettuceConnectionFactory factory() {
 		return this.factory;
 	}
 
