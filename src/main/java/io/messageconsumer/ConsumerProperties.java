@@ -64,19 +64,19 @@ public record ConsumerProperties(
 			throw new IllegalArgumentException(
 					"consumer.max-message-bytes must be between 1 and 536870912, was " + maxMessageBytes.toBytes());
 		}
-		if (mode != null && mode != Mode.PUBSUB) {
-			throw new IllegalArgumentException("consumer.mode=" + mode.name().toLowerCase(java.util.Locale.ROOT)
-					+ " is not supported by this version yet; use consumer.mode=pubsub");
-		}
 		if (handlerTimeout != null && (handlerTimeout.isZero() || handlerTimeout.isNegative())) {
 			throw new IllegalArgumentException("consumer.handler-timeout must be positive, was " + handlerTimeout);
 		}
 		if (overflowWait != null && overflowWait.isNegative()) {
 			throw new IllegalArgumentException("consumer.overflow-wait must not be negative, was " + overflowWait);
 		}
-		if (mode == Mode.PUBSUB && channels.isEmpty() && patterns.isEmpty()) {
+		if (mode != Mode.STREAM && channels.isEmpty() && patterns.isEmpty()) {
 			throw new IllegalArgumentException(
 					"consumer.channels and consumer.patterns are both empty: nothing to subscribe to");
+		}
+		if (mode != Mode.PUBSUB && streams != null && streams.keys().isEmpty()) {
+			throw new IllegalArgumentException("consumer.streams.keys is empty: nothing to read in consumer.mode="
+					+ mode.name().toLowerCase(java.util.Locale.ROOT));
 		}
 	}
 
@@ -190,14 +190,24 @@ public record ConsumerProperties(
 	 * @param consumerName this replica's name in the group; defaults to the host name
 	 * @param claimMinIdle pending entries idle this long are claimed
 	 * @param maxDeliveries deliveries before an entry is dead-lettered
+	 * @param batchSize entries read per XREADGROUP call (its COUNT)
+	 * @param block how long one XREADGROUP call waits for entries (its BLOCK)
 	 */
 	public record Streams(@DefaultValue({ "orders-stream", "notifications-stream" }) List<@NotBlank String> keys,
 			@DefaultValue("message-consumer") @NotBlank String group, String consumerName,
-			@DefaultValue("60s") @NotNull Duration claimMinIdle, @DefaultValue("5") @Min(1) int maxDeliveries) {
+			@DefaultValue("60s") @NotNull Duration claimMinIdle, @DefaultValue("5") @Min(1) int maxDeliveries,
+			@DefaultValue("256") @Min(1) @Max(10_000) int batchSize, @DefaultValue("2s") @NotNull Duration block) {
 
 		public Streams {
 			if (consumerName == null || consumerName.isBlank()) {
 				consumerName = hostName();
+			}
+			if (claimMinIdle != null && (claimMinIdle.isZero() || claimMinIdle.isNegative())) {
+				throw new IllegalArgumentException("consumer.streams.claim-min-idle must be positive, was " + claimMinIdle);
+			}
+			if (block != null && (block.toMillis() < 1 || block.toSeconds() > 60)) {
+				throw new IllegalArgumentException(
+						"consumer.streams.block must be between 1ms and 60s, was " + block);
 			}
 		}
 

@@ -19,6 +19,7 @@ import io.messageconsumer.monitoring.ConsumerEndpoint;
 import io.messageconsumer.monitoring.ConsumerHealthIndicator;
 import io.messageconsumer.monitoring.ConsumerMetrics;
 import io.messageconsumer.monitoring.DispatcherMeterBinder;
+import io.messageconsumer.routing.AcknowledgingListener;
 import io.messageconsumer.routing.EnvelopeDecoder;
 import io.messageconsumer.routing.HandlerInvoker;
 import io.messageconsumer.routing.MessageDispatcher;
@@ -75,7 +76,7 @@ class PipelineConfiguration {
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// Outcome listeners, in the order they run.
 		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
-				List.of(metrics, deadLetters, new OutcomeLogger()));
+				List.of(metrics, deadLetters, new AcknowledgingListener(), new OutcomeLogger()));
 	}
 
 	@Bean

@@ -27,6 +27,8 @@ class ConfigurationFailureTests {
 			consumer.notifications.sink=webhook    | consumer.notifications.webhook-url
 			consumer.notifications.sink=carrier-pigeon | consumer.notifications.sink
 			consumer.shutdown.drain-timeout=-5s    | consumer.shutdown.drain-timeout
+			consumer.streams.claim-min-idle=0s     | consumer.streams.claim-min-idle
+			consumer.streams.batch-size=0          | consumer.streams.batch-size
 			""")
 	void failsStartupWithOneLineNamingTheProperty(String property, String named) {
 		Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(ConsumerApplication.class)

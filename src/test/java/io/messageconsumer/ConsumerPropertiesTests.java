@@ -25,7 +25,7 @@ class ConsumerPropertiesTests {
 	private static final Shutdown SHUTDOWN = new Shutdown(Duration.ofSeconds(30));
 
 	private static final Streams STREAMS = new Streams(List.of("orders-stream", "notifications-stream"),
-			"message-consumer", "replica-1", Duration.ofSeconds(60), 5);
+			"message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
 
 	@Test
 	void defaultsConcurrencyToTheNumberOfProcessors() {
@@ -56,17 +56,28 @@ class ConsumerPropertiesTests {
 	}
 
 	@Test
-	void rejectsStreamModeNamingTheProperty() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> properties(Mode.STREAM, List.of("orders"), List.of(), 1, DataSize.ofMegabytes(1)))
-			.withMessageContaining("consumer.mode");
+	void streamModeNeedsNoChannels() {
+		ConsumerProperties properties = properties(Mode.STREAM, List.of(), List.of(), 1, DataSize.ofMegabytes(1));
+		assertThat(properties.streams().keys()).containsExactly("orders-stream", "notifications-stream");
 	}
 
 	@Test
-	void rejectsBothModeNamingTheProperty() {
+	void rejectsBothModeWithoutStreamsNamingTheProperty() {
+		Streams none = new Streams(List.of(), "message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256,
+				Duration.ofSeconds(2));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> properties(Mode.BOTH, List.of("orders"), List.of(), 1, DataSize.ofMegabytes(1)))
-			.withMessageContaining("consumer.mode");
+			.isThrownBy(() -> new ConsumerProperties(Mode.BOTH, List.of("orders"), List.of(), 1, 10_000,
+					DataSize.ofMegabytes(1), RETRY, DEAD_LETTER, SHUTDOWN, none, ConsumerProperties.Overflow.DEAD_LETTER,
+					Duration.ofMillis(100), Duration.ofSeconds(30), new ConsumerProperties.Health(Duration.ofSeconds(10),
+							Duration.ofSeconds(5), "consumer:canary:{instance}")))
+			.withMessageContaining("consumer.streams.keys");
+	}
+
+	@Test
+	void rejectsABlockLongerThanAMinuteNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Streams(List.of("s"), "g", "c", Duration.ofSeconds(60), 5, 256, Duration.ofMinutes(5)))
+			.withMessageContaining("consumer.streams.block");
 	}
 
 	@Test
@@ -109,9 +120,9 @@ class ConsumerPropertiesTests {
 
 	@Test
 	void defaultsConsumerNameToTheHostName() {
-		Streams streams = new Streams(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5);
+		Streams streams = new Streams(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
 		assertThat(streams.consumerName()).isNotBlank().isEqualTo(Streams.hostName());
-		Streams blank = new Streams(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5);
+		Streams blank = new Streams(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
 		assertThat(blank.consumerName()).isEqualTo(Streams.hostName());
 	}
 

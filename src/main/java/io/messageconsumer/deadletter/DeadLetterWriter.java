@@ -27,6 +27,7 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.messageconsumer.routing.Acknowledgement;
 import io.messageconsumer.routing.Disposition;
 import io.messageconsumer.routing.InboundMessage;
 import io.messageconsumer.routing.PipelineListener;
@@ -37,7 +38,9 @@ import io.messageconsumer.routing.RejectReason;
  * <p>
  * Entries are buffered (bounded) and written by one thread in pipelined batches, so no caller,
  * least of all the Redis connection's thread, ever waits for Redis. While Redis is away the
- * writer keeps the entries and retries; on shutdown it flushes what it holds.
+ * writer keeps the entries and retries; on shutdown it flushes what it holds. A stream entry is
+ * acknowledged only once its dead letter is written; one that cannot be written is released, so
+ * its stream delivers it again.
  */
 public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
@@ -105,7 +108,11 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 			// A replay that fails again keeps its original entry instead of adding one.
 			return;
 		}
-		if (!this.buffer.offer(new Entry(disposition.reason(), toRecord(message, disposition)))) {
+		if (!this.buffer.offer(new Entry(disposition.reason(), toRecord(message, disposition), message.acknowledgement()))) {
+			if (message.redeliverable()) {
+				// Not recorded: its stream delivers it again.
+				message.acknowledgement().release();
+			}
 			this.dropped.increment();
 			logger.error("Dead-letter buffer full: a " + disposition.reason().code()
 					+ " message could not be dead-lettered (dropped so far: " + (long) this.dropped.count() + ")");
@@ -201,6 +208,8 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 			catch (RuntimeException ex) {
 				if (!this.running) {
 					this.dropped.increment(batch.size() + this.buffer.size());
+					batch.forEach(Entry::release);
+					this.buffer.forEach(Entry::release);
 					logger.error("Dead-letter stream unreachable at shutdown: " + (batch.size() + this.buffer.size())
 							+ " entries not written: " + ex.getMessage());
 					return;
@@ -232,6 +241,10 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		});
 		for (Entry entry : batch) {
 			this.written.get(entry.reason()).increment();
+			if (entry.acknowledgement() != null) {
+				// Its outcome is recorded now: a stream entry may be acknowledged.
+				entry.acknowledgement().acknowledge();
+			}
 		}
 	}
 
@@ -291,7 +304,15 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		return PHASE;
 	}
 
-	private record Entry(RejectReason reason, ByteRecord record) {
+	/** A dead letter to write; the acknowledgement of a stream entry is told once it is written. */
+	private record Entry(RejectReason reason, ByteRecord record, Acknowledgement acknowledgement) {
+
+		void release() {
+			if (this.acknowledgement != null) {
+				this.acknowledgement.release();
+			}
+		}
+
 	}
 
 }

@@ -62,10 +62,13 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 			case DEGRADED -> Health.outOfService();
 			case DOWN -> Health.down();
 		};
-		return builder.withDetail("mode", this.properties.mode().name().toLowerCase(java.util.Locale.ROOT))
+		builder.withDetail("mode", this.properties.mode().name().toLowerCase(java.util.Locale.ROOT))
 			.withDetail("channels", this.properties.channels())
-			.withDetail("patterns", this.properties.patterns())
-			.withDetail("state", state)
+			.withDetail("patterns", this.properties.patterns());
+		if (this.properties.mode() != ConsumerProperties.Mode.PUBSUB) {
+			builder.withDetail("streams", this.properties.streams().keys());
+		}
+		return builder.withDetail("state", state)
 			.withDetail("lastMessageAt", String.valueOf(this.dispatcher.lastMessageAt()))
 			.withDetail("queueDepth", this.dispatcher.queueDepth())
 			.withDetail("inFlight", this.dispatcher.inFlight())

@@ -79,13 +79,13 @@ final class Lane {
 		startWorker(List.of());
 	}
 
-	/** Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full. */
+	/** Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full or interrupted. */
 	boolean offer(Delivery delivery, long waitNanos) {
 		long deadline = System.nanoTime() + waitNanos;
 		// The capacity counts what waits; the one message running is on top of it.
 		while (this.pending.incrementAndGet() > this.capacity + 1) {
 			this.pending.decrementAndGet();
-			if (System.nanoTime() - deadline >= 0) {
+			if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
 				return false;
 			}
 			LockSupport.parkNanos(50_000);

@@ -30,6 +30,9 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(MessageDispatcher.class);
 
+	/** A redeliverable message waits for room in its lane until the source is interrupted (stops). */
+	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
+
 	private final MessagePipeline pipeline;
 
 	private final int laneCount;
@@ -78,8 +81,13 @@ public class MessageDispatcher implements SmartLifecycle {
 	 */
 	public void dispatch(InboundMessage message) {
 		this.lastMessageAt = message.receivedAt();
-		this.pipeline.received(message);
 		Lane[] current = this.lanes;
+		if (message.redeliverable() && (current == null || !this.accepting)) {
+			// Not received here: its source delivers it again.
+			message.acknowledgement().release();
+			return;
+		}
+		this.pipeline.received(message);
 		if (current == null || !this.accepting) {
 			this.pipeline.reject(message, RejectReason.SHUTDOWN, "received while the consumer is stopped");
 			return;
@@ -89,10 +97,29 @@ public class MessageDispatcher implements SmartLifecycle {
 			return;
 		}
 		Lane lane = current[laneIndex(delivery.key())];
-		if (!lane.offer(delivery, this.overflowWaitNanos)) {
+		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
+		long wait = message.redeliverable() ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos;
+		if (!lane.offer(delivery, wait)) {
+			if (message.redeliverable()) {
+				message.acknowledgement().release();
+				return;
+			}
 			this.pipeline.settle(delivery,
 					Disposition.rejected(RejectReason.OVERFLOW, this.overflowDetail, delivery.envelope()));
 		}
+	}
+
+	/**
+	 * Record a message that arrived but will not be handled (say, delivered too often) as rejected,
+	 * without a lane.
+	 * @param message the message
+	 * @param reason why
+	 * @param detail human-readable detail
+	 */
+	public void reject(InboundMessage message, RejectReason reason, String detail) {
+		this.lastMessageAt = message.receivedAt();
+		this.pipeline.received(message);
+		this.pipeline.reject(message, reason, detail);
 	}
 
 	private int laneIndex(String key) {
@@ -182,6 +209,11 @@ public class MessageDispatcher implements SmartLifecycle {
 			if (!lane.isDrained()) {
 				for (Delivery delivery : lane.abort()) {
 					left++;
+					if (delivery.message().redeliverable()) {
+						// Left for another replica, or this one after a restart, to claim.
+						delivery.message().acknowledgement().release();
+						continue;
+					}
 					this.pipeline.settle(delivery, Disposition.rejected(RejectReason.SHUTDOWN,
 							"still buffered when the drain timeout (" + this.drainTimeout + ") ran out",
 							delivery.envelope()));
@@ -194,7 +226,8 @@ public class MessageDispatcher implements SmartLifecycle {
 		this.watchdog.shutdownNow();
 		this.lanes = null;
 		if (left > 0) {
-			logger.warn("Drain timeout ran out: " + left + " buffered message(s) dead-lettered as shutdown");
+			logger.warn("Drain timeout ran out: " + left
+					+ " buffered message(s) dead-lettered as shutdown, or left pending if they came from a stream");
 		}
 		logger.info("Drained " + (buffered - left) + " of " + buffered + " buffered message(s) in "
 				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");

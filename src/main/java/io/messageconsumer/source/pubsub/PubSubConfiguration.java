@@ -1,21 +1,17 @@
 package io.messageconsumer.source.pubsub;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.resource.Delay;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -28,6 +24,7 @@ import org.springframework.data.redis.listener.Topic;
 
 import io.messageconsumer.ConsumerInstance;
 import io.messageconsumer.ConsumerProperties;
+import io.messageconsumer.source.ConsumerModeCondition;
 import io.messageconsumer.source.DedicatedConnectionFactory;
 import io.messageconsumer.routing.MessageDispatcher;
 import io.messageconsumer.routing.MessagePipeline;
@@ -43,6 +40,7 @@ import io.messageconsumer.routing.LogText;
  * so the connection's thread returns at once and no thread is created per message.
  */
 @Configuration(proxyBeanMethods = false)
+@Conditional(ConsumerModeCondition.PubSub.class)
 class PubSubConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
@@ -114,30 +112,6 @@ class PubSubConfiguration {
 			SubscriptionMonitor pubSubSubscriptionMonitor, PubSubStarter starter, MeterRegistry meters) {
 		return new ReconnectDetector(subscriberConnectionFactory.events(), meters,
 				pubSubSubscriptionMonitor::outputBufferBytes, starter::isRunning);
-	}
-
-	/**
-	 * Names every connection of this instance so the subscriber can be found in {@code CLIENT LIST};
-	 * a {@code spring.data.redis.client-name} set by the user wins.
-	 */
-	@Bean
-	LettuceClientConfigurationBuilderCustomizer consumerClientName(DataRedisProperties redisProperties,
-			ConsumerInstance instance) {
-		return (builder) -> {
-			if (redisProperties.getClientName() == null) {
-				builder.clientName(instance.clientName());
-			}
-		};
-	}
-
-	/**
-	 * Caps Lettuce's reconnect backoff at 5 s (its default grows to 30 s), so the consumer is back
-	 * within seconds of Redis returning, however long Redis was away.
-	 */
-	@Bean
-	ClientResourcesBuilderCustomizer consumerReconnectDelay() {
-		return (builder) -> builder
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS));
 	}
 
 	private static List<Topic> topics(ConsumerProperties properties) {

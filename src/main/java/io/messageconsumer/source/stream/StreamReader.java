@@ -1,0 +1,298 @@
+package io.messageconsumer.source.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import io.messageconsumer.routing.InboundMessage;
+import io.messageconsumer.routing.LogText;
+import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.routing.RejectReason;
+
+/**
+ * Reads one stream as this replica's consumer in the group, on a connection of its own that
+ * runs no handler: {@code XREADGROUP} in batches ({@code COUNT}, {@code BLOCK}), each entry handed
+ * to the dispatcher, which makes the reader wait while the lanes are full (a stream keeps what
+ * is not read, so nothing overflows). It first reads what this consumer left pending before a
+ * restart, then new entries. The group is created (with {@code MKSTREAM}, from the start of the
+ * stream) when missing, also when it disappears while running.
+ */
+final class StreamReader implements Runnable {
+
+	static final String SOURCE = "stream";
+
+	/** The entry field holding the message. */
+	static final String PAYLOAD_FIELD = "payload";
+
+	private static final Log logger = LogFactory.getLog(StreamReader.class);
+
+	private static final byte[] PAYLOAD = bytes(PAYLOAD_FIELD);
+
+	private static final String NEW_ENTRIES = ">";
+
+	private final String key;
+
+	private final byte[] keyBytes;
+
+	private final byte[] group;
+
+	private final Consumer<byte[]> consumer;
+
+	private final XReadArgs readArgs;
+
+	private final long timeoutNanos;
+
+	private final RedisConnectionFactory connections;
+
+	private final MessageDispatcher dispatcher;
+
+	private final StreamAcknowledger acknowledger;
+
+	private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running = true;
+
+	private volatile long lastReadNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+
+	private volatile String problem = "not started";
+
+	StreamReader(String key, StreamSettings settings, RedisConnectionFactory connections, MessageDispatcher dispatcher,
+			StreamAcknowledger acknowledger) {
+		this.key = key;
+		this.keyBytes = bytes(key);
+		this.group = bytes(settings.group());
+		this.consumer = Consumer.from(this.group, bytes(settings.consumerName()));
+		this.readArgs = XReadArgs.Builder.count(settings.batchSize()).block(settings.block());
+		this.timeoutNanos = settings.block().plusSeconds(5).toNanos();
+		this.connections = connections;
+		this.dispatcher = dispatcher;
+		this.acknowledger = acknowledger;
+	}
+
+	String name() {
+		return this.key;
+	}
+
+	byte[] key() {
+		return this.keyBytes;
+	}
+
+	StreamAcknowledger acknowledger() {
+		return this.acknowledger;
+	}
+
+	/**
+	 * Whether the reader is reading: its last {@code XREADGROUP} answered within the block time
+	 * plus a margin, and nothing failed since.
+	 * @return {@code true} while reading
+	 */
+	boolean reading() {
+		return this.problem == null && System.nanoTime() - this.lastReadNanos < this.timeoutNanos;
+	}
+
+	/**
+	 * What keeps the reader from reading, for health.
+	 * @return the problem, or {@code null}
+	 */
+	String problem() {
+		return this.problem;
+	}
+
+	/**
+	 * Whether an entry read here is still on its way through the pipeline.
+	 * @param id the entry id
+	 * @return {@code true} while it is
+	 */
+	boolean inProgress(String id) {
+		return this.inProgress.contains(id);
+	}
+
+	/** The entry was acknowledged, or released to be delivered again. */
+	void finished(String id) {
+		this.inProgress.remove(id);
+	}
+
+	void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public void run() {
+		long backoffMillis = 100;
+		boolean groupReady = false;
+		String offset = "0";
+		while (this.running) {
+			try (RedisConnection connection = this.connections.getConnection()) {
+				@SuppressWarnings("unchecked")
+				RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+					.getNativeConnection();
+				while (this.running) {
+					if (!groupReady) {
+						createGroup(commands);
+						groupReady = true;
+					}
+					List<StreamMessage<byte[], byte[]>> entries = await(
+							commands.xreadgroup(this.consumer, this.readArgs, StreamOffset.from(this.keyBytes, offset)));
+					this.lastReadNanos = System.nanoTime();
+					if (this.problem != null) {
+						logger.info("Reading stream " + this.key + " as " + consumerName());
+						this.problem = null;
+					}
+					backoffMillis = 100;
+					if (!NEW_ENTRIES.equals(offset)) {
+						// This consumer's own pending entries, left by a previous run: then new ones.
+						offset = entries.isEmpty() ? NEW_ENTRIES : entries.get(entries.size() - 1).getId();
+					}
+					for (StreamMessage<byte[], byte[]> entry : entries) {
+						if (!this.running) {
+							// Stays pending: delivered again after a restart, or claimed by another replica.
+							break;
+						}
+						handle(entry, null);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				if (isNoGroup(ex)) {
+					groupReady = false;
+					offset = "0";
+				}
+				this.problem = LogText.safe(describe(ex), 300);
+				logger.warn("Stream " + this.key + ": " + this.problem + "; retrying in " + backoffMillis + " ms");
+				if (!pause(backoffMillis)) {
+					return;
+				}
+				backoffMillis = Math.min(5_000, backoffMillis * 2);
+			}
+		}
+	}
+
+	/**
+	 * Hand an entry to the pipeline, or dead-letter it as delivered too often.
+	 * @param entry the entry, read or claimed
+	 * @param maxDeliveriesDetail why it was delivered too often, or {@code null} to process it
+	 */
+	void handle(StreamMessage<byte[], byte[]> entry, String maxDeliveriesDetail) {
+		String id = entry.getId();
+		StreamEntry acknowledgement = new StreamEntry(this, id);
+		this.inProgress.add(id);
+		byte[] payload = payload(entry.getBody());
+		InboundMessage message = new InboundMessage((payload != null) ? payload : new byte[0], SOURCE, this.key,
+				this.key, Instant.now(), acknowledgement);
+		if (entry.getBody() == null || entry.getBody().isEmpty()) {
+			// Deleted from the stream (XDEL, trimming) while pending: nothing left to process.
+			acknowledgement.acknowledge();
+		}
+		else if (maxDeliveriesDetail != null) {
+			this.dispatcher.reject(message, RejectReason.MAX_DELIVERIES, maxDeliveriesDetail);
+		}
+		else if (payload == null) {
+			this.dispatcher.reject(message, RejectReason.INVALID_JSON,
+					"stream entry " + id + " has no '" + PAYLOAD_FIELD + "' field");
+		}
+		else {
+			this.dispatcher.dispatch(message);
+		}
+	}
+
+	private void createGroup(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		try {
+			// From the start of the stream: entries added before the group existed are consumed too.
+			await(commands.xgroupCreate(StreamOffset.from(this.keyBytes, "0"), this.group, XGroupCreateArgs.Builder.mkstream()));
+			logger.info("Created consumer group " + new String(this.group, StandardCharsets.UTF_8) + " on stream "
+					+ this.key);
+		}
+		catch (RedisCommandExecutionException ex) {
+			if (ex.getMessage() == null || !ex.getMessage().startsWith("BUSYGROUP")) {
+				throw ex;
+			}
+		}
+	}
+
+	private <T> T await(io.lettuce.core.RedisFuture<T> future) {
+		return LettuceFutures.awaitOrCancel(future, this.timeoutNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private static byte[] payload(Map<byte[], byte[]> fields) {
+		if (fields == null) {
+			return null;
+		}
+		for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
+			if (Arrays.equals(PAYLOAD, field.getKey())) {
+				return field.getValue();
+			}
+		}
+		return null;
+	}
+
+	private String consumerName() {
+		return new String(this.consumer.getName(), StandardCharsets.UTF_8);
+	}
+
+	private static boolean isNoGroup(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().startsWith("NOGROUP")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String describe(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+	}
+
+	private static boolean pause(long millis) {
+		try {
+			Thread.sleep(millis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * What a reader needs to know.
+	 *
+	 * @param group the consumer group
+	 * @param consumerName this replica's consumer name
+	 * @param batchSize entries per read
+	 * @param block how long a read waits for entries
+	 */
+	record StreamSettings(String group, String consumerName, int batchSize, Duration block) {
+	}
+
+}
