@@ -27,6 +27,11 @@ public final class Bench {
 
 	static final String CHANNEL = "bench";
 
+	static final String STREAM = "bench-stream";
+
+	/** The pub/sub variants of scenarios (a) to (c). */
+	private static final List<Variant> PUBSUB = List.of(Variant.BASELINE, Variant.PIPELINE, Variant.ORDER);
+
 	private final Options options;
 
 	private final LocalRedis redis;
@@ -66,18 +71,34 @@ public final class Bench {
 		long started = System.nanoTime();
 		try (LocalRedis redis = LocalRedis.start(); Publisher publisher = new Publisher(redis.url(), 2)) {
 			Bench bench = new Bench(options, redis, publisher);
-			bench.run();
+			if (options.stream()) {
+				bench.runStream();
+			}
+			else {
+				bench.run();
+			}
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			String report = bench.results.markdown(options, redis.version(), took, LocalDate.now());
-			System.out.println(report);
-			Files.writeString(Path.of(options.out()), report);
+			Path out = Path.of(options.out());
+			String report;
+			if (options.stream()) {
+				String section = bench.results.streamMarkdown(options, took, LocalDate.now());
+				report = Results.withStreamSection(Files.exists(out) ? Files.readString(out) : "# Benchmarks\n", section);
+				System.out.println(section);
+			}
+			else {
+				String previous = Files.exists(out) ? Files.readString(out) : "";
+				report = Results.withStreamSection(bench.results.markdown(options, redis.version(), took, LocalDate.now()),
+						Results.streamSection(previous));
+				System.out.println(report);
+			}
+			Files.writeString(out, report);
 			System.out.println("Written to " + options.out() + " in " + took.toSeconds() + " s");
 		}
 	}
 
 	private void run() throws Exception {
 		for (int round = 1; round <= this.options.rounds(); round++) {
-			for (Variant variant : Variant.values()) {
+			for (Variant variant : PUBSUB) {
 				try (Consumer consumer = start(variant)) {
 					burst(consumer, variant, "a' cold burst", round);
 					burst(consumer, variant, "a warm burst", round);
@@ -85,14 +106,14 @@ public final class Bench {
 				this.redis.flushAll();
 			}
 		}
-		for (Variant variant : Variant.values()) {
+		for (Variant variant : PUBSUB) {
 			try (Consumer consumer = start(variant)) {
 				warmUp(consumer, variant);
 				steady(consumer, variant, "b steady 10k/s", this.options.steadyRate(), true);
 			}
 			this.redis.flushAll();
 		}
-		for (Variant variant : Variant.values()) {
+		for (Variant variant : PUBSUB) {
 			// Start at 70% of the slowest warm burst; go up by a quarter while clean, down by 30% until clean.
 			int rate = this.results.startingRate(variant);
 			Boolean wasClean = null;
@@ -110,6 +131,103 @@ public final class Bench {
 			}
 			this.redis.flushAll();
 		}
+	}
+
+	/**
+	 * Scenario (d): stream mode with the no-op handler, 1, 2 and 3 replicas in one consumer group,
+	 * each group fed one burst of entries after a warm-up burst; msg/s counts acknowledged entries.
+	 */
+	private void runStream() throws Exception {
+		List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"));
+		for (int replicas = 1; replicas <= 3; replicas++) {
+			List<ServiceConsumer> group = new ArrayList<>();
+			try {
+				for (int i = 1; i <= replicas; i++) {
+					group.add(new ServiceConsumer(java, this.options.serviceJar(), this.redis.url(), CHANNEL, "bench",
+							"--consumer.mode=stream", "--consumer.streams.keys=" + STREAM,
+							"--consumer.streams.consumer-name=replica-" + i));
+				}
+				for (ServiceConsumer consumer : group) {
+					consumer.awaitReady(Duration.ofSeconds(120));
+				}
+				streamBurst(group, "d stream warm-up", this.options.burst() / 10, false);
+				streamBurst(group, "d stream burst, " + replicas + ((replicas == 1) ? " replica" : " replicas"),
+						this.options.burst(), true);
+			}
+			finally {
+				group.forEach(ServiceConsumer::close);
+			}
+			this.redis.flushAll();
+		}
+	}
+
+	private void streamBurst(List<ServiceConsumer> group, String scenario, long count, boolean record)
+			throws Exception {
+		Consumer.Counts before = sum(group);
+		List<Long> outcomesBefore = new ArrayList<>();
+		for (ServiceConsumer consumer : group) {
+			outcomesBefore.add(consumer.counts().outcomes());
+		}
+		long ackedBefore = acknowledged(group);
+		long cpuBefore = cpu(group);
+		long started = System.nanoTime();
+		Publisher.Result published = this.publisher.streamBurst(STREAM, Publisher.Kind.BENCH, nextRunId(), count);
+		long acked = acknowledged(group) - ackedBefore;
+		long lastChange = System.nanoTime();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (acked < published.published() && System.nanoTime() < deadline
+				&& System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(5)) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+			long next = acknowledged(group) - ackedBefore;
+			if (next != acked) {
+				lastChange = System.nanoTime();
+			}
+			acked = next;
+		}
+		if (!record) {
+			return;
+		}
+		Consumer.Counts counts = sum(group).minus(before);
+		long cpu = cpu(group) - cpuBefore;
+		Results.Row row = new Results.Row(scenario, Variant.STREAM, published.published(), published.perSecond(), counts,
+				counts.reconnects() > 0, acked * 1e9 / Math.max(1, lastChange - started),
+				(acked > 0) ? (double) cpu / acked : 0,
+				group.stream().mapToLong((c) -> c.process().peakRssMiB()).max().orElse(0),
+				group.stream().mapToInt((c) -> c.process().peakThreads()).max().orElse(0), Consumer.Latency.UNKNOWN,
+				acked, shares(group, outcomesBefore));
+		this.results.add(row);
+		System.out.println(row.line());
+	}
+
+	private static Consumer.Counts sum(List<ServiceConsumer> group) throws Exception {
+		Consumer.Counts total = new Consumer.Counts(0, 0, 0, 0, 0, 0);
+		for (ServiceConsumer consumer : group) {
+			Consumer.Counts counts = consumer.counts();
+			total = new Consumer.Counts(total.received() + counts.received(), total.outcomes() + counts.outcomes(),
+					total.processed() + counts.processed(), total.overflowed() + counts.overflowed(),
+					total.reconnects() + counts.reconnects(), total.droppedDeadLetters() + counts.droppedDeadLetters());
+		}
+		return total;
+	}
+
+	private static String shares(List<ServiceConsumer> group, List<Long> outcomesBefore) throws Exception {
+		List<String> shares = new ArrayList<>();
+		for (int i = 0; i < group.size(); i++) {
+			shares.add(String.format(java.util.Locale.ROOT, "%,d", group.get(i).counts().outcomes() - outcomesBefore.get(i)));
+		}
+		return String.join(" + ", shares);
+	}
+
+	private static long acknowledged(List<ServiceConsumer> group) throws Exception {
+		long total = 0;
+		for (ServiceConsumer consumer : group) {
+			total += consumer.acknowledged();
+		}
+		return total;
+	}
+
+	private static long cpu(List<ServiceConsumer> group) {
+		return group.stream().mapToLong((consumer) -> consumer.process().cpuMicros()).sum();
 	}
 
 	private Consumer start(Variant variant) throws Exception {
@@ -220,7 +338,8 @@ public final class Bench {
 
 		BASELINE("bare Lettuce + Jackson (baseline)", Publisher.Kind.BENCH),
 		PIPELINE("service, no-op `bench` handler", Publisher.Kind.BENCH),
-		ORDER("service, real `order` handler", Publisher.Kind.ORDER);
+		ORDER("service, real `order` handler", Publisher.Kind.ORDER),
+		STREAM("service, stream mode (consumer group), no-op `bench` handler", Publisher.Kind.BENCH);
 
 		private final String label;
 
@@ -252,9 +371,10 @@ public final class Bench {
 	 * @param steadyDuration how long each steady run lasts
 	 * @param rateAttempts how many rates scenario (c) tries per variant
 	 * @param command the command line, for the report
+	 * @param stream run scenario (d), stream mode and scale-out, only
 	 */
 	record Options(String serviceJar, String benchJar, String out, long burst, int rounds, int steadyRate,
-			Duration steadyDuration, int rateAttempts, String command) {
+			Duration steadyDuration, int rateAttempts, String command, boolean stream) {
 
 		static Options parse(String[] args) {
 			Map<String, String> values = new LinkedHashMap<>();
@@ -263,11 +383,12 @@ public final class Bench {
 				values.put(pair[0], (pair.length > 1) ? pair[1] : "true");
 			}
 			boolean quick = values.containsKey("quick");
+			boolean stream = values.containsKey("stream");
 			return new Options(values.getOrDefault("service-jar", "target/message-consumer-0.1.0-SNAPSHOT.jar"),
 					values.getOrDefault("bench-jar", "bench/target/bench.jar"),
 					values.getOrDefault("out", quick ? "target/BENCHMARKS-quick.md" : "BENCHMARKS.md"),
 					quick ? 100_000 : 1_000_000, quick ? 1 : 2, 10_000, Duration.ofSeconds(quick ? 5 : 30),
-					quick ? 2 : 3, "scripts/bench.sh" + (quick ? " --quick" : ""));
+					quick ? 2 : 3, "scripts/bench.sh" + (quick ? " --quick" : "") + (stream ? " --stream" : ""), stream);
 		}
 
 	}

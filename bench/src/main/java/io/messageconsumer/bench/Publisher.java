@@ -62,14 +62,19 @@ final class Publisher implements AutoCloseable {
 	}
 
 	Result burst(String channel, Kind kind, String run, long count) {
-		return publish(channel, kind, run, count, 0);
+		return publish(channel, false, kind, run, count, 0);
 	}
 
 	Result steady(String channel, Kind kind, String run, int perSecond, Duration duration) {
-		return publish(channel, kind, run, perSecond * duration.toSeconds(), perSecond);
+		return publish(channel, false, kind, run, perSecond * duration.toSeconds(), perSecond);
 	}
 
-	private Result publish(String channel, Kind kind, String run, long count, int perSecond) {
+	/** Add entries to a stream ({@code XADD key * payload <message>}) as fast as possible. */
+	Result streamBurst(String stream, Kind kind, String run, long count) {
+		return publish(stream, true, kind, run, count, 0);
+	}
+
+	private Result publish(String channel, boolean stream, Kind kind, String run, long count, int perSecond) {
 		AtomicLong next = new AtomicLong();
 		AtomicLong delivered = new AtomicLong();
 		AtomicLong published = new AtomicLong();
@@ -77,7 +82,7 @@ final class Publisher implements AutoCloseable {
 		List<Thread> threads = new ArrayList<>();
 		int share = this.connections.size();
 		for (StatefulRedisConnection<String, String> connection : this.connections) {
-			Thread thread = new Thread(() -> run(connection, channel, kind, run, count, perSecond / (double) share,
+			Thread thread = new Thread(() -> run(connection, channel, stream, kind, run, count, perSecond / (double) share,
 					started, next, published, delivered), "publisher");
 			thread.start();
 			threads.add(thread);
@@ -93,11 +98,12 @@ final class Publisher implements AutoCloseable {
 		return new Result(published.get(), delivered.get(), System.nanoTime() - started);
 	}
 
-	private static void run(StatefulRedisConnection<String, String> connection, String channel, Kind kind, String run,
+	private static void run(StatefulRedisConnection<String, String> connection, String channel, boolean stream,
+			Kind kind, String run,
 			long count, double perSecond, long started, AtomicLong next, AtomicLong published, AtomicLong delivered) {
 		RedisAsyncCommands<String, String> commands = connection.async();
 		Clock clock = new Clock();
-		List<RedisFuture<Long>> pending = new ArrayList<>(BATCH);
+		List<RedisFuture<?>> pending = new ArrayList<>(BATCH);
 		long sent = 0;
 		while (true) {
 			int batch = BATCH;
@@ -117,13 +123,15 @@ final class Publisher implements AutoCloseable {
 			long last = Math.min(count, first + batch);
 			String time = clock.now();
 			for (long n = first; n < last; n++) {
-				pending.add(commands.publish(channel, kind.message(run + "-" + n, time)));
+				String message = kind.message(run + "-" + n, time);
+				pending.add(stream ? commands.xadd(channel, "payload", message) : commands.publish(channel, message));
 			}
 			connection.flushCommands();
 			LettuceFutures.awaitAll(Duration.ofSeconds(30), pending.toArray(new RedisFuture[0]));
-			for (RedisFuture<Long> future : pending) {
+			for (RedisFuture<?> future : pending) {
 				try {
-					delivered.addAndGet(future.get());
+					// PUBLISH answers the subscribers it reached; an added entry is there for the group.
+					delivered.addAndGet((future.get() instanceof Long receivers) ? receivers : 1);
 				}
 				catch (Exception ex) {
 					// not delivered

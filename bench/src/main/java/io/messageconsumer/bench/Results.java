@@ -46,10 +46,19 @@ final class Results {
 	 * @param peakRssMiB peak resident memory of the consumer process
 	 * @param peakThreads peak thread count of the consumer process
 	 * @param latency delivery latency percentiles, when measured
+	 * @param acknowledged stream entries acknowledged (stream mode), or {@code -1}
+	 * @param shares outcomes per replica (stream mode), or empty
 	 */
 	record Row(String scenario, Bench.Variant variant, long published, double publishedPerSecond, Consumer.Counts counts,
 			boolean disconnected, double consumedPerSecond, double cpuMicrosPerMessage, long peakRssMiB, int peakThreads,
-			Consumer.Latency latency) {
+			Consumer.Latency latency, long acknowledged, String shares) {
+
+		Row(String scenario, Bench.Variant variant, long published, double publishedPerSecond, Consumer.Counts counts,
+				boolean disconnected, double consumedPerSecond, double cpuMicrosPerMessage, long peakRssMiB,
+				int peakThreads, Consumer.Latency latency) {
+			this(scenario, variant, published, publishedPerSecond, counts, disconnected, consumedPerSecond,
+					cpuMicrosPerMessage, peakRssMiB, peakThreads, latency, -1, "");
+		}
 
 		/** Published minus outcomes, plus dead letters the consumer had to drop. */
 		long lost() {
@@ -111,6 +120,66 @@ final class Results {
 		return md.toString();
 	}
 
+	private static final String STREAM_BEGIN = "<!-- stream mode: scripts/bench.sh --stream -->";
+
+	private static final String STREAM_END = "<!-- end of stream mode -->";
+
+	/** The stream-mode section of a report, or an empty string. */
+	static String streamSection(String report) {
+		int begin = report.indexOf(STREAM_BEGIN);
+		int end = report.indexOf(STREAM_END);
+		return (begin >= 0 && end > begin) ? report.substring(begin, end + STREAM_END.length()) + "\n" : "";
+	}
+
+	/** The report with its stream-mode section replaced by the given one (appended when it has none). */
+	static String withStreamSection(String report, String section) {
+		String current = streamSection(report);
+		if (!current.isEmpty()) {
+			return report.replace(current, section);
+		}
+		return section.isEmpty() ? report : report.stripTrailing() + "\n\n" + section;
+	}
+
+	String streamMarkdown(Bench.Options options, Duration took, LocalDate date) {
+		StringBuilder md = new StringBuilder(STREAM_BEGIN).append("\n");
+		md.append("## Stream mode and scale-out (scenario d)\n\n");
+		md.append("Produced by `").append(options.command()).append("` on ").append(date).append(" in ")
+			.append(took.toSeconds()).append(" s, JDK ").append(System.getProperty("java.version")).append(", on ")
+			.append(machine()).append(". The service in `consumer.mode=stream` with the no-op `bench` handler, ")
+			.append("1, 2 and 3 replicas (JVMs of their own, `-Xmx256m`, default concurrency) in one consumer group on ")
+			.append("one stream; each group first gets a warm-up burst of a tenth, then ")
+			.append(String.format(Locale.ROOT, "%,d", options.burst()))
+			.append(" entries added by 2 pipelined connections (`XADD`) as fast as they go. msg/s = entries ")
+			.append("acknowledged (`XACK`, `consumer.stream.acknowledged`) per second from the first `XADD` to the last ")
+			.append("acknowledgement; CPU = all replicas' CPU per acknowledged entry. All replicas share the same 2 cores ")
+			.append("with Redis and the publisher, so more replicas cannot add CPU here: the figure shows the cost of ")
+			.append("sharing, not the scaling a multi-host deployment gets.\n\n");
+		md.append("| target | measured | met |\n|---|---|---|\n");
+		Row single = this.rows.stream().filter((row) -> row.scenario().endsWith(" 1 replica")).findFirst().orElse(null);
+		target(md, "(d) stream mode ≥ 50,000 msg/s acknowledged, no-op handler",
+				(single != null) ? String.format(Locale.ROOT, "%,.0f msg/s (1 replica), %,d lost", single.consumedPerSecond(),
+						single.published() - single.acknowledged()) : "not run",
+				single != null && single.consumedPerSecond() >= 50_000 && single.acknowledged() == single.published());
+		StringBuilder scale = new StringBuilder();
+		for (Row row : this.rows) {
+			if (single != null && row.variant() == Bench.Variant.STREAM) {
+				scale.append((scale.length() > 0) ? "; " : "").append(row.scenario().replace("d stream burst, ", ""))
+					.append(String.format(Locale.ROOT, ": %,.0f msg/s (%.2fx)", row.consumedPerSecond(),
+							row.consumedPerSecond() / single.consumedPerSecond()));
+			}
+		}
+		md.append("| (d) consumer-group scale-out | ").append(scale).append(" | (figure) |\n\n");
+		md.append("| scenario | published | added msg/s | acknowledged | processed per replica | lost | disconnected | msg/s | ")
+			.append("CPU µs/msg | peak RSS MiB | peak threads |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (Row row : this.rows) {
+			md.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,d | %s | %,d | %s | %,.0f | %.2f | %d | %d |\n",
+					row.scenario(), row.published(), row.publishedPerSecond(), row.acknowledged(), row.shares(), row.published() - row.acknowledged(),
+					row.disconnected() ? "**yes**" : "no", row.consumedPerSecond(), row.cpuMicrosPerMessage(),
+					row.peakRssMiB(), row.peakThreads()));
+		}
+		return md.append(STREAM_END).append("\n").toString();
+	}
+
 	private void targets(StringBuilder md) {
 		double ratio = ratio("a warm", Bench.Variant.PIPELINE, Bench.Variant.BASELINE);
 		target(md, "(a) no-op pipeline ≥ 0.80x the baseline's msg/s, warm 1M burst",
@@ -143,7 +212,7 @@ final class Results {
 			.orElse(-1);
 		target(md, "Memory: service RSS under 512 MiB with `-Xmx256m` at its highest sustained rate",
 				peak + " MiB peak", peak > 0 && peak < 512);
-		for (Bench.Variant variant : Bench.Variant.values()) {
+		for (Bench.Variant variant : List.of(Bench.Variant.BASELINE, Bench.Variant.PIPELINE, Bench.Variant.ORDER)) {
 			Row best = bestClean(variant);
 			md.append("| (c) highest clean steady rate, ").append(variant.label()).append(" | ")
 				.append((best != null) ? String.format(Locale.ROOT, "%,.0f msg/s", best.publishedPerSecond()) : "none found")

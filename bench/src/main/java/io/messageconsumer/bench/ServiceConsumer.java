@@ -40,14 +40,15 @@ final class ServiceConsumer implements Consumer {
 
 	private TreeMap<Double, Long> lastHistogram = new TreeMap<>();
 
-	ServiceConsumer(List<String> java, String serviceJar, String redisUrl, String channel, String type)
-			throws IOException {
+	ServiceConsumer(List<String> java, String serviceJar, String redisUrl, String channel, String type,
+			String... arguments) throws IOException {
 		this.type = type;
 		this.port = Bench.freePort();
 		this.log = Files.createTempFile("bench-service", ".log");
 		List<String> command = new ArrayList<>(java);
 		command.addAll(List.of("-Xmx256m", "-jar", serviceJar, "--spring.profiles.active=bench",
 				"--server.port=" + this.port, "--spring.data.redis.url=" + redisUrl, "--consumer.channels=" + channel));
+		command.addAll(List.of(arguments));
 		this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(this.log.toFile()).start();
 		this.stats = new ProcessStats(this.process.pid());
 	}
@@ -77,6 +78,15 @@ final class ServiceConsumer implements Consumer {
 		return new Counts(meter("consumer.messages.received", ""), meter("consumer.messages", ""),
 				meter("consumer.messages", "?tag=outcome:processed"), meter("consumer.overflow", ""),
 				meter("consumer.redis.reconnects", ""), meter("consumer.dead.letters.dropped", ""));
+	}
+
+	/**
+	 * Stream entries acknowledged so far (stream mode).
+	 * @return the count
+	 * @throws IOException when the service does not answer
+	 */
+	long acknowledged() throws IOException {
+		return meter("consumer.stream.acknowledged", "");
 	}
 
 	/**
