@@ -46,6 +46,11 @@ final class ServiceConsumer implements Consumer {
 		this.port = Bench.freePort();
 		this.log = Files.createTempFile("bench-service", ".log");
 		List<String> command = new ArrayList<>(java);
+		// -Dbench.service-jvm-args="..." adds JVM options to every service JVM, e.g. to record a JFR profile.
+		String extra = System.getProperty("bench.service-jvm-args", "").replace("{port}", Integer.toString(this.port));
+		if (!extra.isBlank()) {
+			command.addAll(List.of(extra.trim().split("\\s+")));
+		}
 		command.addAll(List.of("-Xmx256m", "-jar", serviceJar, "--spring.profiles.active=bench",
 				"--server.port=" + this.port, "--spring.data.redis.url=" + redisUrl, "--consumer.channels=" + channel));
 		command.addAll(List.of(arguments));

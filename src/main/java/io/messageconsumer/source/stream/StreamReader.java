@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
@@ -146,13 +147,20 @@ final class StreamReader implements Runnable {
 				@SuppressWarnings("unchecked")
 				RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 					.getNativeConnection();
-				while (this.running) {
+				RedisFuture<List<StreamMessage<byte[], byte[]>>> next = null;
+				while (true) {
 					if (!groupReady) {
 						createGroup(commands);
 						groupReady = true;
 					}
-					List<StreamMessage<byte[], byte[]>> entries = await(
-							commands.xreadgroup(this.consumer, this.readArgs, StreamOffset.from(this.keyBytes, offset)));
+					if (next == null) {
+						if (!this.running) {
+							break;
+						}
+						next = read(commands, offset);
+					}
+					List<StreamMessage<byte[], byte[]>> entries = await(next);
+					next = null;
 					this.lastReadNanos = System.nanoTime();
 					if (this.problem != null) {
 						logger.info("Reading stream " + this.key + " as " + consumerName());
@@ -163,11 +171,12 @@ final class StreamReader implements Runnable {
 						// This consumer's own pending entries, left by a previous run: then new ones.
 						offset = entries.isEmpty() ? NEW_ENTRIES : entries.get(entries.size() - 1).getId();
 					}
+					if (this.running) {
+						// The next read travels while this batch is dispatched. On stop, the batch in
+						// flight is awaited and dispatched too: the lanes drain it before the dispatcher stops.
+						next = read(commands, offset);
+					}
 					for (StreamMessage<byte[], byte[]> entry : entries) {
-						if (!this.running) {
-							// Stays pending: delivered again after a restart, or claimed by another replica.
-							break;
-						}
 						handle(entry, null);
 					}
 				}
@@ -218,6 +227,11 @@ final class StreamReader implements Runnable {
 		}
 	}
 
+	private RedisFuture<List<StreamMessage<byte[], byte[]>>> read(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			String offset) {
+		return commands.xreadgroup(this.consumer, this.readArgs, StreamOffset.from(this.keyBytes, offset));
+	}
+
 	private void createGroup(RedisClusterAsyncCommands<byte[], byte[]> commands) {
 		try {
 			// From the start of the stream: entries added before the group existed are consumed too.
@@ -232,7 +246,7 @@ final class StreamReader implements Runnable {
 		}
 	}
 
-	private <T> T await(io.lettuce.core.RedisFuture<T> future) {
+	private <T> T await(RedisFuture<T> future) {
 		return LettuceFutures.awaitOrCancel(future, this.timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
