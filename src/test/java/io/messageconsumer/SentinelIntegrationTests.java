@@ -1,6 +1,7 @@
 package io.messageconsumer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -77,14 +78,18 @@ class SentinelIntegrationTests {
 		String run = UUID.randomUUID().toString();
 		RedisServerProcess newMaster;
 		long mark;
-		RatePublisher publisher = new RatePublisher(sentinel.sentinelUrl(), "orders", RATE,
-				(number) -> order(run + "-" + number));
+		// A publisher that finds the master through the Sentinel, as publishers in production do.
+		RatePublisher steady = new RatePublisher(sentinel.sentinelUrl(), "orders", RATE,
+				(number) -> order(run + "-steady-" + number));
+		RatePublisher onNewMaster = null;
 		try {
-			await().atMost(Duration.ofSeconds(10)).until(() -> publisher.delivered().size() >= RATE / 2);
+			await().atMost(Duration.ofSeconds(10)).until(() -> steady.delivered().size() >= RATE / 2);
 
 			long failoverAt = System.nanoTime();
 			newMaster = sentinel.failover();
 			long namedAt = System.nanoTime();
+			// A publisher that connects now, to the master the Sentinel names.
+			onNewMaster = new RatePublisher(newMaster.url(), "orders", RATE, (number) -> order(run + "-new-" + number));
 			RedisServerProcess promoted = newMaster;
 			await().atMost(Duration.ofSeconds(30)).until(() -> isSubscribedOn(promoted));
 			long resubscribedAt = System.nanoTime();
@@ -94,27 +99,34 @@ class SentinelIntegrationTests {
 					"Sentinel failover: new master named after %d ms, subscriber on it after %d ms, consumer UP after %d ms%n",
 					millis(namedAt - failoverAt), millis(resubscribedAt - failoverAt), millis(upAt - failoverAt));
 
-			// From here on, every order the publisher's PUBLISH delivered was published on the new master.
-			mark = publisher.published();
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> publisher.delivered().stream().filter((number) -> number > mark).count() >= 2L * RATE);
+			// The steady publisher stays on the old master until the Sentinel demotes it and kills
+			// its clients (about 10 s); from the mark on, what it delivered went to the new master.
+			mark = steady.published();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> steady.delivered().stream().filter((number) -> number > mark).count() >= RATE);
 		}
 		finally {
-			publisher.close();
+			steady.close();
+			if (onNewMaster != null) {
+				onNewMaster.close();
+			}
 		}
-		List<Long> afterFailover = publisher.delivered().stream().filter((number) -> number > mark).sorted().toList();
-		System.out.printf("Sentinel failover: %d orders published, %d delivered to a subscriber, %d after the move%n",
-				publisher.published(), publisher.delivered().size(), afterFailover.size());
+		List<String> expected = new ArrayList<>();
+		steady.delivered().stream().filter((number) -> number > mark).forEach((number) -> expected.add(run + "-steady-" + number));
+		onNewMaster.delivered().forEach((number) -> expected.add(run + "-new-" + number));
+		System.out.printf("Sentinel failover: steady publisher %d published, %d delivered (%d after the move); "
+				+ "new-master publisher %d published, %d delivered%n", steady.published(), steady.delivered().size(),
+				expected.size() - onNewMaster.delivered().size(), onNewMaster.published(), onNewMaster.delivered().size());
 
 		assertThat(newMaster.cli("ROLE")).startsWith("master");
-		String[] keys = afterFailover.stream().map((number) -> "orders:" + run + "-" + number).toArray(String[]::new);
+		String[] keys = expected.stream().map((id) -> "orders:" + id).toArray(String[]::new);
 		RedisClient client = RedisClient.create(newMaster.url());
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			await().atMost(Duration.ofSeconds(20)).until(() -> connection.sync().exists(keys) == keys.length);
-			// Not asserted: what the old master stored after the promotion, before Sentinel demoted it.
-			long missing = publisher.delivered()
+			// Not asserted: what the old master stored after the promotion, before the service moved.
+			long missing = steady.delivered()
 				.stream()
-				.filter((number) -> number <= mark && connection.sync().exists("orders:" + run + "-" + number) == 0)
+				.filter((number) -> number <= mark && connection.sync().exists("orders:" + run + "-steady-" + number) == 0)
 				.count();
 			System.out.printf("Sentinel failover: %d orders delivered before the move are not on the new master%n",
 					missing);

@@ -116,6 +116,12 @@ class PubSubConfiguration {
 				pubSubSubscriptionMonitor::outputBufferBytes, starter::isRunning, subscriberConnectionFactory::isSentinel);
 	}
 
+	@Bean
+	SentinelFollower pubSubSentinelFollower(RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
+			ConsumerInstance instance) {
+		return new SentinelFollower((LettuceConnectionFactory) connectionFactory, redis, instance.clientName());
+	}
+
 	/**
 	 * Names every connection of this instance so the subscriber can be found in {@code CLIENT LIST};
 	 * a {@code spring.data.redis.client-name} set by the user wins.
