@@ -10,7 +10,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The server's pub/sub soft output-buffer limit ({@code client-output-buffer-limit pubsub}), read
- * once (on a cluster, the lowest of every node's); Redis's default of 8 MiB is assumed while it cannot be read (e.g. {@code CONFIG} denied).
+ * once (on a cluster, the lowest of every node's); Redis's default of 8 MiB is assumed while it
+ * cannot be read (e.g. {@code CONFIG} denied).
  */
 class OutputBufferLimit {
 
