@@ -10,12 +10,24 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.messageconsumer.source.SentinelFollower;
 
 /**
  * How this service's Redis connections are named and how fast they come back, whatever the mode.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisClientConfiguration {
+
+	/** With Sentinel, moves every connection of this instance to a newly named master at once. */
+	@Bean
+	SentinelFollower sentinelFollower(RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
+			ConsumerInstance instance) {
+		return new SentinelFollower((LettuceConnectionFactory) connectionFactory, redis, instance.clientName());
+	}
 
 	/**
 	 * Names every connection of this instance so the subscriber can be found in {@code CLIENT LIST};

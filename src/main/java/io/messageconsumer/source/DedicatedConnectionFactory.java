@@ -1,5 +1,7 @@
 package io.messageconsumer.source;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +10,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 
+import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -80,6 +83,26 @@ public final class DedicatedConnectionFactory implements AutoCloseable {
 	 */
 	public EventBus events() {
 		return this.resources.eventBus();
+	}
+
+	/**
+	 * Whether an address is one of the configured Sentinels: a connection there only looks the
+	 * master up, it never carries the source's traffic.
+	 * @param address a remote address from a connection event
+	 * @return {@code true} for a Sentinel
+	 */
+	public boolean isSentinel(SocketAddress address) {
+		if (!this.factory.isRedisSentinelAware() || !(address instanceof InetSocketAddress inet)) {
+			return false;
+		}
+		for (RedisNode sentinel : this.factory.getSentinelConfiguration().getSentinels()) {
+			if (sentinel.getPort() != null && sentinel.getPort() == inet.getPort()
+					&& (inet.getHostString().equals(sentinel.getHost())
+							|| (inet.getAddress() != null && inet.getAddress().getHostAddress().equals(sentinel.getHost())))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

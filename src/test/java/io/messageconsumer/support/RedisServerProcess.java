@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,13 +56,16 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	private final List<String> extraArguments;
 
+	private final List<String> configLines;
+
 	private volatile Process process;
 
 	private volatile boolean paused;
 
-	private RedisServerProcess(int port, Path directory, List<String> extraArguments) {
+	private RedisServerProcess(int port, Path directory, List<String> configLines, List<String> extraArguments) {
 		this.port = port;
 		this.directory = directory;
+		this.configLines = configLines;
 		this.extraArguments = extraArguments;
 	}
 
@@ -73,11 +77,25 @@ public final class RedisServerProcess implements AutoCloseable {
 	 * @throws IllegalStateException when {@code redis-server} is missing or does not start
 	 */
 	public static RedisServerProcess start(String... extraArguments) {
+		return startWithConfig(List.of(), extraArguments);
+	}
+
+	/**
+	 * Start a server from a configuration file of the given lines, written once into the
+	 * server's directory and kept across restarts (Sentinel needs such a file and rewrites it),
+	 * on a free port of 127.0.0.1, and wait until it answers {@code PING}.
+	 * @param configLines the lines of the file, e.g. {@code "sentinel monitor mymaster 127.0.0.1 6379 1"}
+	 * @param extraArguments further arguments, e.g. {@code "--sentinel"}
+	 * @return the running server
+	 * @throws IllegalStateException when {@code redis-server} is missing or does not start
+	 */
+	public static RedisServerProcess startWithConfig(List<String> configLines, String... extraArguments) {
 		requireOnPath("redis-server");
 		Path directory = createDirectory();
 		List<String> arguments = List.of(extraArguments);
 		for (int attempt = 1;; attempt++) {
-			RedisServerProcess server = new RedisServerProcess(freePort(), directory, arguments);
+			RedisServerProcess server = new RedisServerProcess(freePort(), directory, List.copyOf(configLines),
+					arguments);
 			try {
 				server.launch();
 				return server;
@@ -245,6 +263,19 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Stop the server and delete its directory, for a server that is not started again.
+	 */
+	public void stopAndDelete() {
+		stop();
+		try (var files = Files.walk(this.directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			// A temporary directory left behind is harmless.
+		}
+	}
+
+	/**
 	 * Stop the server, as {@link #stop()} does.
 	 */
 	@Override
@@ -257,8 +288,20 @@ public final class RedisServerProcess implements AutoCloseable {
 		return "redis-server on " + url() + (isRunning() ? (this.paused ? " (paused)" : "") : " (not running)");
 	}
 
+	/**
+	 * The server's own temporary directory (working directory, log, configuration file).
+	 * @return the directory
+	 */
+	public Path directory() {
+		return this.directory;
+	}
+
 	private synchronized void launch() {
-		List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
+		List<String> command = new ArrayList<>(List.of("redis-server"));
+		if (!this.configLines.isEmpty()) {
+			command.add(configFile().toString());
+		}
+		command.addAll(List.of("--port", Integer.toString(this.port), "--bind",
 				"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString()));
 		command.addAll(this.extraArguments);
 		long logStart = logSize();
@@ -277,6 +320,19 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.process = started;
 		this.paused = false;
 		awaitReady(started, logStart);
+	}
+
+	private Path configFile() {
+		Path file = this.directory.resolve("redis.conf");
+		try {
+			if (!Files.exists(file)) {
+				Files.write(file, this.configLines);
+			}
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write " + file, ex);
+		}
 	}
 
 	private void awaitReady(Process started, long logStart) {

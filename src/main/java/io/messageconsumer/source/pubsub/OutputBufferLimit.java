@@ -10,7 +10,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The server's pub/sub soft output-buffer limit ({@code client-output-buffer-limit pubsub}), read
- * once; Redis's default of 8 MiB is assumed while it cannot be read (e.g. {@code CONFIG} denied).
+ * once (on a cluster, the lowest of every node's); Redis's default of 8 MiB is assumed while it
+ * cannot be read (e.g. {@code CONFIG} denied).
  */
 class OutputBufferLimit {
 
@@ -18,6 +19,8 @@ class OutputBufferLimit {
 
 	/** Redis's default {@code client-output-buffer-limit pubsub} soft limit. */
 	static final long DEFAULT_SOFT_LIMIT = 8L * 1024 * 1024;
+
+	private static final String PARAMETER = "client-output-buffer-limit";
 
 	private final StringRedisTemplate redis;
 
@@ -35,8 +38,8 @@ class OutputBufferLimit {
 		try {
 			Properties config = this.redis.execute((RedisCallback<Properties>) (connection) -> connection
 				.serverCommands()
-				.getConfig("client-output-buffer-limit"));
-			long parsed = parseSoftLimit((config != null) ? config.getProperty("client-output-buffer-limit") : null);
+				.getConfig(PARAMETER));
+			long parsed = softLimit(config);
 			limit = (parsed > 0) ? parsed : DEFAULT_SOFT_LIMIT;
 			this.softLimitBytes = limit;
 			return limit;
@@ -45,6 +48,24 @@ class OutputBufferLimit {
 			logger.debug("Could not read client-output-buffer-limit, assuming 8 MiB: " + ex.getMessage());
 			return DEFAULT_SOFT_LIMIT;
 		}
+	}
+
+	/**
+	 * The soft limit from a {@code CONFIG GET} reply. On a cluster Spring Data Redis asks every node
+	 * and prefixes each key with the node ({@code 127.0.0.1:7001.client-output-buffer-limit}); the
+	 * subscriber is connected to one of them, so the lowest limit is the one that is safe to assume.
+	 */
+	static long softLimit(Properties config) {
+		long lowest = -1;
+		if (config != null) {
+			for (String key : config.stringPropertyNames()) {
+				if (key.equals(PARAMETER) || key.endsWith("." + PARAMETER)) {
+					long limit = parseSoftLimit(config.getProperty(key));
+					lowest = (limit > 0 && (lowest < 0 || limit < lowest)) ? limit : lowest;
+				}
+			}
+		}
+		return lowest;
 	}
 
 	/** The soft limit from a value like {@code normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60}. */

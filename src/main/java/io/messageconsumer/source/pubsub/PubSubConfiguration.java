@@ -111,7 +111,7 @@ class PubSubConfiguration {
 	ReconnectDetector pubSubReconnectDetector(DedicatedConnectionFactory subscriberConnectionFactory,
 			SubscriptionMonitor pubSubSubscriptionMonitor, PubSubStarter starter, MeterRegistry meters) {
 		return new ReconnectDetector(subscriberConnectionFactory.events(), meters,
-				pubSubSubscriptionMonitor::outputBufferBytes, starter::isRunning);
+				pubSubSubscriptionMonitor::outputBufferBytes, starter::isRunning, subscriberConnectionFactory::isSentinel);
 	}
 
 	private static List<Topic> topics(ConsumerProperties properties) {

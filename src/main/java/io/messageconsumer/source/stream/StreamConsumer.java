@@ -18,7 +18,8 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.micrometer.core.instrument.Counter;
@@ -95,6 +96,9 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	private volatile boolean running;
 
 	private long lastStaleCheckNanos = System.nanoTime();
+
+	/** Dropped reader connections the watchdog is restoring. */
+	private int restoring;
 
 	/**
 	 * Create the source.
@@ -180,12 +184,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		}
 		this.running = true;
 		this.connections = new DedicatedConnectionFactory(this.application);
-		this.connectionEvents = this.connections.events().get().subscribe((event) -> {
-			if (event instanceof ConnectionDeactivatedEvent deactivated && this.running) {
-				this.reconnects.increment();
-				logger.warn("Stream reader disconnected from " + deactivated.remoteAddress() + "; reconnecting");
-			}
-		});
+		this.connectionEvents = this.connections.events().get().subscribe(this::onConnectionEvent);
 		StreamReader.StreamSettings readerSettings = new StreamReader.StreamSettings(this.settings.group(),
 				this.settings.consumerName(), this.settings.batchSize(), this.settings.block());
 		List<StreamReader> created = new ArrayList<>();
@@ -246,6 +245,25 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		this.connectionEvents.dispose();
 		this.connections.close();
 		this.threads = List.of();
+	}
+
+	/**
+	 * A reconnect is a dropped connection Lettuce's watchdog restores (an attempt, then an
+	 * activation), not the short-lived connections a Cluster or Sentinel client opens for lookups.
+	 */
+	private synchronized void onConnectionEvent(Object event) {
+		if (event instanceof ReconnectAttemptEvent attempt && attempt.getAttempt() == 1) {
+			this.restoring++;
+			if (this.running) {
+				logger.warn("Stream reader disconnected from " + attempt.remoteAddress() + "; reconnecting");
+			}
+		}
+		else if (event instanceof ConnectionActivatedEvent activated && this.restoring > 0
+				&& !this.connections.isSentinel(activated.remoteAddress())) {
+			this.restoring--;
+			this.reconnects.increment();
+			logger.info("Stream reader reconnected to " + activated.remoteAddress());
+		}
 	}
 
 	private static void join(Thread thread, long deadlineNanos) {
