@@ -2,6 +2,11 @@ package io.messageconsumer.source;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -97,14 +102,14 @@ public class SentinelFollower {
 	/** Kill this instance's connections on that server, other than the one asking. */
 	private Void killOwnConnections(RedisConnection connection) {
 		List<RedisClientInfo> clients = connection.serverCommands().getClientList();
-		Object self = connection.execute("CLIENT", "ID".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-		String selfId = String.valueOf(self);
+		@SuppressWarnings("unchecked")
+		RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+			.getNativeConnection();
 		for (RedisClientInfo client : (clients != null) ? clients : List.<RedisClientInfo>of()) {
 			String address = client.getAddressPort();
-			if (this.clientName.equals(client.getName()) && address != null && !selfId.equals(client.get("id"))) {
-				int colon = address.lastIndexOf(':');
-				connection.serverCommands()
-					.killClient(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+			if (this.clientName.equals(client.getName()) && address != null) {
+				LettuceFutures.awaitOrCancel(commands.clientKill(KillArgs.Builder.addr(address).skipme()), 2,
+						TimeUnit.SECONDS);
 			}
 		}
 		return null;
