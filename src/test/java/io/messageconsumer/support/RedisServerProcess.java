@@ -25,8 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * they can stop, kill, restart on the same port, or freeze.
  * <p>
  * Nothing persists unless the extra arguments say so ({@code --save "" --appendonly no}, a fresh
- * temporary {@code --dir}); the
- * server's console output, across restarts, goes to {@link #logFile()}. A JVM shutdown hook
+ * temporary {@code --dir}); the server's console output, across restarts, goes to
+ * {@link #logFile()}. A JVM shutdown hook
  * kills every server still running, so none outlives the test JVM. Needs {@code redis-server}
  * and {@code redis-cli} on the {@code PATH}.
  */
