@@ -277,6 +277,9 @@ final class Lane {
 	}
 
 	private void finish(Work work, MessagePipeline.AttemptResult result) {
+		if (releaseIfAborted(work, result)) {
+			return;
+		}
 		if (result.disposition() != null) {
 			settle(work, result.disposition());
 			synchronized (this) {
@@ -288,6 +291,22 @@ final class Lane {
 			settle(work, Disposition.rejected(RejectReason.SHUTDOWN,
 					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope()));
 		}
+	}
+
+	/**
+	 * An attempt of a message its source delivers again (a stream entry) that failed because the
+	 * lane was aborted at shutdown (its worker interrupted) is left to the source, as the queued
+	 * ones are, rather than dead-lettered.
+	 */
+	private synchronized boolean releaseIfAborted(Work work, MessagePipeline.AttemptResult result) {
+		boolean failed = result.disposition() == null || result.disposition().outcome() == Outcome.FAILED;
+		if (!this.aborted || !failed || !work.delivery.message().redeliverable()) {
+			return false;
+		}
+		this.pending.decrementAndGet();
+		work.delivery.message().acknowledgement().release();
+		release(work.delivery.key());
+		return true;
 	}
 
 	/** One attempt at a batch, then each message settled or scheduled for its retry, in order. */

@@ -1,6 +1,8 @@
 package io.messageconsumer.routing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -256,6 +258,38 @@ class LaneTests {
 	}
 
 	@Test
+	void anAttemptOfARedeliverableMessageFailingAfterTheLaneWasAbortedIsReleasedNotSettled() {
+		this.handler.failWhenInterrupted("a");
+		AtomicInteger released = new AtomicInteger();
+		AtomicInteger acknowledged = new AtomicInteger();
+		Acknowledgement acknowledgement = new Acknowledgement() {
+
+			@Override
+			public void acknowledge() {
+				acknowledged.incrementAndGet();
+			}
+
+			@Override
+			public void release() {
+				released.incrementAndGet();
+			}
+
+		};
+		InboundMessage a = offer(new InboundMessage(json("a", "k-a").getBytes(StandardCharsets.UTF_8), "stream", "jobs",
+				"jobs", Instant.now(), acknowledgement));
+		this.lane.start();
+		await().atMost(WAIT).until(() -> this.handler.starts().contains("a#1"));
+		this.lane.close();
+		assertThat(this.lane.abort()).isEmpty();
+		await().atMost(WAIT).until(this.lane::isDrained);
+		// Its source delivers it again: no outcome here, neither failed nor shutdown.
+		assertThat(this.listener.outcomesOf(a)).isEmpty();
+		assertThat(released).hasValue(1);
+		assertThat(acknowledged).hasValue(0);
+		assertThat(this.handler.starts()).containsExactly("a#1");
+	}
+
+	@Test
 	void dispatcherStopDeadLettersAPendingRetryAsShutdownExactlyOnce() {
 		this.pipeline = pipeline(new RetryPolicy(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
 		this.handler.failAttempts("a", 1);
@@ -274,10 +308,13 @@ class LaneTests {
 	}
 
 	private InboundMessage offer(String id, String key) {
+		return offer(message(json(id, key)));
+	}
+
+	private InboundMessage offer(InboundMessage message) {
 		if (this.lane == null) {
 			this.lane = new Lane("lane-test", 10, this.pipeline, this.inFlight);
 		}
-		InboundMessage message = message(json(id, key));
 		Delivery delivery = this.pipeline.prepare(message);
 		assertThat(delivery).isNotNull();
 		assertThat(this.lane.offer(delivery, 0)).isTrue();

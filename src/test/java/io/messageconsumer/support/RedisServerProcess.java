@@ -25,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * A real {@code redis-server} process on a free port of 127.0.0.1, for tests that need a Redis
  * they can stop, kill, restart on the same port, or freeze.
  * <p>
- * Nothing persists ({@code --save "" --appendonly no}, a fresh temporary {@code --dir}); the
- * server's console output, across restarts, goes to {@link #logFile()}. A JVM shutdown hook
+ * Nothing persists unless the extra arguments say so ({@code --save "" --appendonly no}, a fresh
+ * temporary {@code --dir}); the server's console output, across restarts, goes to
+ * {@link #logFile()}. A JVM shutdown hook
  * kills every server still running, so none outlives the test JVM. Needs {@code redis-server}
  * and {@code redis-cli} on the {@code PATH}.
  */
@@ -175,7 +176,10 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	/**
 	 * Start the server again on the same port, stopping it first if it runs, and wait until it
-	 * answers {@code PING}. The data set starts empty.
+	 * answers {@code PING}. The data set starts empty, unless the server was started with
+	 * persistence (e.g. {@code "--appendonly", "yes"}): the arguments and the directory stay, so
+	 * the files it wrote are loaded again ({@link #stop()} lets it write them out; {@link #kill()}
+	 * loses what was not written yet).
 	 */
 	public synchronized void restart() {
 		stop();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -303,13 +304,14 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		String cursor = "0-0";
 		for (int round = 0; round < CLAIM_ROUNDS && this.running; round++) {
 			String start = cursor;
+			Set<String> ours = reader.inProgressNow();
 			ClaimedMessages<byte[], byte[]> claim = execute((commands) -> commands.xautoclaim(reader.key(),
 					XAutoClaimArgs.Builder.xautoclaim(consumer, this.settings.claimMinIdle(), start).count(CLAIM_BATCH)));
 			List<StreamMessage<byte[], byte[]>> entries = claim.getMessages();
 			Map<String, Long> deliveries = entries.isEmpty() ? Map.of() : deliveries(reader, consumer, entries);
 			for (StreamMessage<byte[], byte[]> entry : entries) {
-				if (reader.inProgress(entry.getId())) {
-					// Ours and still on its way through a lane: not lost, just slow.
+				if (ours.contains(entry.getId()) || !reader.begin(entry.getId())) {
+					// Ours and on its way through a lane when claimed: not lost, just slow (or finished meanwhile).
 					continue;
 				}
 				this.claimed.increment();

@@ -3,6 +3,7 @@ package io.messageconsumer.source.stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -120,12 +121,22 @@ final class StreamReader implements Runnable {
 	}
 
 	/**
-	 * Whether an entry read here is still on its way through the pipeline.
+	 * Start an entry on its way through the pipeline, unless it is on its way already: the reader
+	 * and the claim may both come across one of this consumer's own pending entries.
 	 * @param id the entry id
-	 * @return {@code true} while it is
+	 * @return {@code true} when the caller is to hand it on, {@code false} when it is in progress
 	 */
-	boolean inProgress(String id) {
-		return this.inProgress.contains(id);
+	boolean begin(String id) {
+		return this.inProgress.add(id);
+	}
+
+	/**
+	 * The entries on their way through the pipeline now, taken before a claim: an entry that
+	 * finishes while the claim runs is still pending when the claim takes it, but not lost.
+	 * @return a copy of the ids
+	 */
+	Set<String> inProgressNow() {
+		return Set.copyOf(this.inProgress);
 	}
 
 	/** The entry was acknowledged, or released to be delivered again. */
@@ -176,7 +187,15 @@ final class StreamReader implements Runnable {
 						// flight is awaited and dispatched too: the lanes drain it before the dispatcher stops.
 						next = read(commands, offset);
 					}
+					// The whole batch is started at once, so that the claim does not take an entry still waiting
+					// here for room in a lane; one of our own pending entries the claim took already is skipped.
+					List<StreamMessage<byte[], byte[]>> started = new ArrayList<>(entries.size());
 					for (StreamMessage<byte[], byte[]> entry : entries) {
+						if (begin(entry.getId())) {
+							started.add(entry);
+						}
+					}
+					for (StreamMessage<byte[], byte[]> entry : started) {
 						handle(entry, null);
 					}
 				}
