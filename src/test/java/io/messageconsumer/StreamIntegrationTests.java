@@ -41,13 +41,18 @@ import static org.awaitility.Awaitility.await;
  */
 @RedisIntegrationTest
 @AutoConfigureMetrics
-@TestPropertySource(properties = { "consumer.mode=stream", "consumer.streams.keys=orders-stream,poison-stream",
+@TestPropertySource(properties = { "consumer.mode=stream", "consumer.streams.keys=orders-stream,poison-stream,slow-stream",
 		"consumer.streams.group=workers", "consumer.streams.consumer-name=replica-a",
 		"consumer.streams.claim-min-idle=1s", "consumer.streams.max-deliveries=3", "consumer.streams.block=200ms",
 		"consumer.retry.initial-backoff=1ms", "consumer.concurrency=2" })
 class StreamIntegrationTests {
 
 	private static final String DEAD_LETTERS = "consumer:dead-letter";
+
+	/** What another replica's claim would take: entries idle for a second. */
+	private static final RedisScript<Long> RIVAL_CLAIM = RedisScript.of("""
+			local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], 'rival', 1000, '0-0', 'COUNT', 1000)
+			return #claimed[2]""", Long.class);
 
 	private static final RedisScript<String> ADD_AND_READ = RedisScript.of("""
 			local id = redis.call('XADD', KEYS[1], '*', 'payload', ARGV[1])
@@ -62,6 +67,9 @@ class StreamIntegrationTests {
 
 	@Autowired
 	private PoisonHandler poison;
+
+	@Autowired
+	private SlowHandler slow;
 
 	@LocalServerPort
 	private int port;
@@ -135,6 +143,22 @@ class StreamIntegrationTests {
 		assertThat(letter).containsEntry("reason", "handler_failed").containsEntry("attempts", "3");
 		assertThat(this.poison.attempts.get()).isGreaterThanOrEqualTo(3);
 		await().atMost(Duration.ofSeconds(10)).until(() -> pending("poison-stream").getTotalPendingMessages() == 0);
+	}
+
+	@Test
+	void entriesWaitingBehindASlowHandlerAreKeptFromOtherReplicas() {
+		int before = this.slow.handled.get();
+		for (int i = 0; i < 20; i++) {
+			add("slow-stream", "{\"type\":\"slow\",\"id\":\"" + uniqueId() + "\",\"key\":\"one\"}");
+		}
+		// 20 x 150 ms on one key: the last entries wait 3 s, three times claim-min-idle.
+		java.util.concurrent.atomic.AtomicLong rivalClaimed = new java.util.concurrent.atomic.AtomicLong();
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+			rivalClaimed.addAndGet(this.redis.execute(RIVAL_CLAIM, List.of("slow-stream"), "workers"));
+			return this.slow.handled.get() - before >= 20 && pending("slow-stream").getTotalPendingMessages() == 0;
+		});
+		assertThat(rivalClaimed.get()).as("entries another replica could claim").isZero();
+		assertThat(this.slow.handled.get() - before).isEqualTo(20);
 	}
 
 	@Test
@@ -230,12 +254,50 @@ class StreamIntegrationTests {
 
 	}
 
+	record SlowMessage(String id, String key) {
+	}
+
+	/** A handler that takes 150 ms a message, all on one ordering key. */
+	static class SlowHandler implements MessageHandler<SlowMessage> {
+
+		final AtomicInteger handled = new AtomicInteger();
+
+		@Override
+		public String type() {
+			return "slow";
+		}
+
+		@Override
+		public Class<SlowMessage> payloadType() {
+			return SlowMessage.class;
+		}
+
+		@Override
+		public String orderingKey() {
+			return "key";
+		}
+
+		@Override
+		public HandlerResult handle(SlowMessage message, MessageContext context) throws InterruptedException {
+			// Simulated work, not a wait for a result.
+			Thread.sleep(150);
+			this.handled.incrementAndGet();
+			return HandlerResult.PROCESSED;
+		}
+
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class PoisonConfiguration {
 
 		@Bean
 		PoisonHandler poisonHandler() {
 			return new PoisonHandler();
+		}
+
+		@Bean
+		SlowHandler slowHandler() {
+			return new SlowHandler();
 		}
 
 	}

@@ -18,6 +18,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
@@ -289,11 +290,30 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	private void claimAll() {
 		for (StreamReader reader : this.readers) {
 			try {
+				keepOwnEntries(reader);
 				claim(reader);
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Claiming pending entries of " + reader.name() + " failed: " + ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * Reset the idle time of entries this replica is still working on once they are a quarter of
+	 * claim-min-idle old ({@code XCLAIM ... JUSTID} to itself: no delivery counted), so another
+	 * replica never claims an entry that only waits behind a slow handler here.
+	 */
+	private void keepOwnEntries(StreamReader reader) {
+		List<String> old = reader.inProgressLongerThan(this.settings.claimMinIdle().toNanos() / 4);
+		if (old.isEmpty()) {
+			return;
+		}
+		Consumer<byte[]> consumer = Consumer.from(StreamReader.bytes(this.settings.group()),
+				StreamReader.bytes(this.settings.consumerName()));
+		for (int from = 0; from < old.size(); from += CLAIM_BATCH * 10) {
+			String[] ids = old.subList(from, Math.min(old.size(), from + CLAIM_BATCH * 10)).toArray(new String[0]);
+			execute((commands) -> commands.xclaim(reader.key(), consumer, XClaimArgs.Builder.justid(), ids));
 		}
 	}
 

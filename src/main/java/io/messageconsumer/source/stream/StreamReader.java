@@ -70,7 +70,8 @@ final class StreamReader implements Runnable {
 
 	private final StreamAcknowledger acknowledger;
 
-	private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+	/** Entries on their way through the pipeline, with when they started ({@link System#nanoTime()}). */
+	private final Map<String, Long> inProgress = new ConcurrentHashMap<>();
 
 	private volatile boolean running = true;
 
@@ -127,7 +128,7 @@ final class StreamReader implements Runnable {
 	 * @return {@code true} when the caller is to hand it on, {@code false} when it is in progress
 	 */
 	boolean begin(String id) {
-		return this.inProgress.add(id);
+		return this.inProgress.putIfAbsent(id, System.nanoTime()) == null;
 	}
 
 	/**
@@ -136,7 +137,23 @@ final class StreamReader implements Runnable {
 	 * @return a copy of the ids
 	 */
 	Set<String> inProgressNow() {
-		return Set.copyOf(this.inProgress);
+		return Set.copyOf(this.inProgress.keySet());
+	}
+
+	/**
+	 * Entries on their way through the pipeline for longer than the given time.
+	 * @param nanos the age
+	 * @return their ids
+	 */
+	List<String> inProgressLongerThan(long nanos) {
+		long now = System.nanoTime();
+		List<String> old = new ArrayList<>();
+		this.inProgress.forEach((id, started) -> {
+			if (now - started > nanos) {
+				old.add(id);
+			}
+		});
+		return old;
 	}
 
 	/** The entry was acknowledged, or released to be delivered again. */
@@ -226,7 +243,7 @@ final class StreamReader implements Runnable {
 	void handle(StreamMessage<byte[], byte[]> entry, String maxDeliveriesDetail) {
 		String id = entry.getId();
 		StreamEntry acknowledgement = new StreamEntry(this, id);
-		this.inProgress.add(id);
+		this.inProgress.putIfAbsent(id, System.nanoTime());
 		byte[] payload = payload(entry.getBody());
 		InboundMessage message = new InboundMessage((payload != null) ? payload : new byte[0], SOURCE, this.key,
 				this.key, Instant.now(), acknowledgement);
