@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +29,10 @@ import io.messageconsumer.routing.RejectReason;
 public class ConsumerMetrics implements PipelineListener {
 
 	/** Latencies above this are not a delivery delay but a wrong {@code time}: not recorded. */
-	private static final Duration LATENCY_CEILING = Duration.ofDays(365);
+	private static final long LATENCY_CEILING_NANOS = Duration.ofDays(365).toNanos();
+
+	/** Whole seconds whose nanoseconds surely fit in a long (about 290 years). */
+	private static final long MAX_SECONDS_IN_NANOS = Long.MAX_VALUE / 1_000_000_000L - 1;
 
 	/** Lowest histogram bucket of the delivery latency. */
 	private static final Duration LATENCY_FLOOR = Duration.ofNanos(10_000);
@@ -95,15 +99,28 @@ public class ConsumerMetrics implements PipelineListener {
 			this.overflowed.increment();
 		}
 		Instant now = Instant.now();
-		durationTimer(type, outcome).record(Duration.between(message.receivedAt(), now));
+		// In nanoseconds rather than Duration: two fewer objects per message.
+		durationTimer(type, outcome).record(nanosBetween(message.receivedAt(), now), TimeUnit.NANOSECONDS);
 		if (disposition.time() != null) {
-			Duration latency = Duration.between(disposition.time(), now);
-			// A clock ahead of ours, or a time from another century (nanoseconds overflow past 292 years).
-			if (!latency.isNegative() && latency.compareTo(LATENCY_CEILING) <= 0) {
-				latencyTimer(type).record(latency);
+			long latency = nanosBetween(disposition.time(), now);
+			// A clock ahead of ours, or a time from another century.
+			if (latency >= 0 && latency <= LATENCY_CEILING_NANOS) {
+				latencyTimer(type).record(latency, TimeUnit.NANOSECONDS);
 			}
 		}
 		this.rates.record();
+	}
+
+	/**
+	 * Nanoseconds from {@code start} to {@code end}, as {@code Duration.between} would give them,
+	 * or {@code Long.MIN_VALUE} / {@code Long.MAX_VALUE} when that many do not fit in a long.
+	 */
+	private static long nanosBetween(Instant start, Instant end) {
+		long seconds = end.getEpochSecond() - start.getEpochSecond();
+		if (seconds > MAX_SECONDS_IN_NANOS || seconds < -MAX_SECONDS_IN_NANOS) {
+			return (seconds > 0) ? Long.MAX_VALUE : Long.MIN_VALUE;
+		}
+		return seconds * 1_000_000_000L + (end.getNano() - start.getNano());
 	}
 
 	private String tagType(String type) {

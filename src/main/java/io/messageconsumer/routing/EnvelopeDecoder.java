@@ -10,10 +10,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns raw message bytes into an {@link Envelope}: size limit, strict UTF-8, strict JSON,
  * object required, plain or CloudEvents 1.0 structured form.
+ * <p>
+ * A well-formed message is read in one streaming pass ({@link EnvelopeScanner}) that picks out the
+ * envelope attributes and where the payload object lies, without building a tree; the handler's
+ * record is later bound from those bytes. Anything unusual (not an object, a non-string
+ * attribute, a JSON error) is decoded again the original way, through a {@link JsonNode} tree, so
+ * rejections and their details stay exactly what they were.
  */
 public class EnvelopeDecoder {
 
-	private static final String CLOUDEVENTS_VERSION = "1.0";
+	static final String CLOUDEVENTS_VERSION = "1.0";
 
 	private final JsonMapper mapper;
 
@@ -49,6 +55,29 @@ public class EnvelopeDecoder {
 			throw new RejectedMessageException(RejectReason.INVALID_ENCODING,
 					"invalid UTF-8 byte sequence at offset " + invalid);
 		}
+		if (body.length == 0) {
+			throw new RejectedMessageException(RejectReason.INVALID_JSON, "empty message");
+		}
+		Envelope envelope = EnvelopeScanner.scan(body, this.mapper);
+		return (envelope != null) ? envelope : decodeTree(body);
+	}
+
+	/**
+	 * Payload member {@code member} as text when it is a scalar (not null), the way the tree path
+	 * reads it; {@code null} otherwise.
+	 * @param envelope a decoded envelope
+	 * @param member the member name
+	 * @return the text, or {@code null}
+	 */
+	String payloadMemberText(Envelope envelope, String member) {
+		if ("id".equals(member) && envelope.isPlainBytes()) {
+			// The payload is the message itself: its id was read already, and only as a string.
+			return envelope.id();
+		}
+		return scalarText(envelope.payload().get(member));
+	}
+
+	private Envelope decodeTree(byte[] body) {
 		JsonNode root = parse(body);
 		if (!root.isObject()) {
 			throw new RejectedMessageException(RejectReason.NOT_AN_OBJECT,
@@ -58,9 +87,6 @@ public class EnvelopeDecoder {
 	}
 
 	private JsonNode parse(byte[] body) {
-		if (body.length == 0) {
-			throw new RejectedMessageException(RejectReason.INVALID_JSON, "empty message");
-		}
 		try {
 			JsonNode root = this.mapper.readTree(body);
 			if (root == null || root.isMissingNode()) {

@@ -3,6 +3,7 @@ package io.messageconsumer.routing;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,6 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
  * weaken it: no default typing, duplicate members and trailing tokens rejected, and explicit
  * limits on nesting depth, number, string and name length, document length and token count,
  * so hostile input costs little CPU and memory.
+ * <p>
+ * Its buffers are recycled per thread: the mapper is used by a few long-lived platform threads
+ * (the connections' and the lanes' workers), and Jackson 3's default pool (a concurrent deque)
+ * costs a queue node and two CAS operations per parser, several per message.
  */
 public final class MessageJson {
 
@@ -45,11 +50,13 @@ public final class MessageJson {
 		JsonFactory factory = JsonFactory.builder()
 			.streamReadConstraints(constraints)
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.recyclerPool(JsonRecyclerPools.threadLocalPool())
 			.build();
 		return JsonMapper.builder(factory)
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.addModule(new PayloadBindingModule())
 			.build();
 	}
 

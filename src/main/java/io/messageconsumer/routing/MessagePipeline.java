@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import tools.jackson.databind.JsonNode;
 
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
@@ -136,13 +135,9 @@ public class MessagePipeline {
 		complete(delivery.message(), disposition);
 	}
 
-	private static String orderingKey(Envelope envelope, MessageHandler<Object> handler) {
+	private String orderingKey(Envelope envelope, MessageHandler<Object> handler) {
 		String member = handler.orderingKey();
-		if (member == null) {
-			return null;
-		}
-		JsonNode value = envelope.payload().get(member);
-		return (value != null && value.isValueNode() && !value.isNull()) ? value.asString() : null;
+		return (member != null) ? this.decoder.payloadMemberText(envelope, member) : null;
 	}
 
 	/**
@@ -154,7 +149,7 @@ public class MessagePipeline {
 	public AttemptResult attempt(Delivery delivery) {
 		Envelope envelope = delivery.envelope();
 		try {
-			Object payload = this.binder.bind(envelope.payload(), delivery.handler().payloadType());
+			Object payload = this.binder.bind(envelope, delivery.handler().payloadType());
 			HandlerResult result = this.invoker.invoke(delivery.handler(), payload, context(delivery));
 			Outcome outcome = (result == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
 			return AttemptResult.done(Disposition.handled(outcome, envelope, delivery.attempt()));
@@ -185,7 +180,7 @@ public class MessagePipeline {
 			Delivery delivery = deliveries.get(i);
 			Envelope envelope = delivery.envelope();
 			try {
-				payloads.add(this.binder.bind(envelope.payload(), handler.payloadType()));
+				payloads.add(this.binder.bind(envelope, handler.payloadType()));
 				contexts.add(context(delivery));
 				handed.add(i);
 			}
@@ -249,7 +244,7 @@ public class MessagePipeline {
 				try {
 					Envelope envelope = this.decoder.decode(body);
 					orderingKey(envelope, handler);
-					this.binder.bind(envelope.payload(), handler.payloadType());
+					this.binder.bind(envelope, handler.payloadType());
 				}
 				catch (RuntimeException ex) {
 					// a type whose payload needs more than an id: the rejection path gets warm instead

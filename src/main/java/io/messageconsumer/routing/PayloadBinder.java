@@ -7,29 +7,45 @@ import java.util.stream.Collectors;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Binds a payload object to a handler's record and validates it with Bean Validation.
+ * <p>
+ * Each payload class gets one {@link ObjectReader}, made once, and binds straight from the
+ * message bytes the decoder already checked (so the reader need not look for duplicate members
+ * again); a class without any constraint skips the validator.
  */
 class PayloadBinder {
 
 	private static final int MAX_DETAIL = 900;
 
-	private final JsonMapper mapper;
-
 	private final Validator validator;
 
+	private final ClassValue<Binding> bindings;
+
 	PayloadBinder(JsonMapper mapper, Validator validator) {
-		this.mapper = mapper;
 		this.validator = validator;
+		this.bindings = new ClassValue<>() {
+			@Override
+			protected Binding computeValue(Class<?> type) {
+				ObjectReader reader = mapper.readerFor(type);
+				return new Binding(reader, reader.without(StreamReadFeature.STRICT_DUPLICATE_DETECTION),
+						validator.getConstraintsForClass(type).isBeanConstrained());
+			}
+		};
 	}
 
-	<T> T bind(JsonNode payload, Class<T> type) {
+	<T> T bind(Envelope envelope, Class<T> type) {
+		Binding binding = this.bindings.get(type);
 		T value;
 		try {
-			value = this.mapper.treeToValue(payload, type);
+			byte[] bytes = envelope.payloadBytes();
+			value = (bytes != null)
+					? binding.checkedBytes.readValue(bytes, envelope.payloadOffset(), envelope.payloadLength())
+					: binding.reader.readValue(envelope.payload());
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			String message = (ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage();
@@ -38,9 +54,11 @@ class PayloadBinder {
 		if (value == null) {
 			throw new RejectedMessageException(RejectReason.INVALID_PAYLOAD, "payload is null");
 		}
-		Set<ConstraintViolation<T>> violations = this.validator.validate(value);
-		if (!violations.isEmpty()) {
-			throw new RejectedMessageException(RejectReason.INVALID_PAYLOAD, describe(violations));
+		if (binding.constrained) {
+			Set<ConstraintViolation<T>> violations = this.validator.validate(value);
+			if (!violations.isEmpty()) {
+				throw new RejectedMessageException(RejectReason.INVALID_PAYLOAD, describe(violations));
+			}
 		}
 		return value;
 	}
@@ -51,6 +69,15 @@ class PayloadBinder {
 			.sorted(Comparator.naturalOrder())
 			.collect(Collectors.joining("; "));
 		return LogText.safe(detail, MAX_DETAIL);
+	}
+
+	/**
+	 * How to bind one payload class.
+	 * @param reader reads a tree
+	 * @param checkedBytes reads bytes the decoder has already checked for duplicate members
+	 * @param constrained whether Bean Validation has anything to check on the class
+	 */
+	private record Binding(ObjectReader reader, ObjectReader checkedBytes, boolean constrained) {
 	}
 
 }

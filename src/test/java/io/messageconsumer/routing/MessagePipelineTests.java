@@ -175,6 +175,24 @@ class MessagePipelineTests {
 		assertThat(order.total()).isEqualByComparingTo("19");
 	}
 
+	@Test
+	void bindsDecimalsExactlyAsWritten() {
+		this.pipeline.process(message("{\"type\":\"order\",\"id\":\"A-1002\",\"total\":19.50,"
+				+ "\"items\":[{\"sku\":\"S\",\"quantity\":1,\"unitPrice\":0.1000000000000000000001}]}"));
+		OrderMessage order = this.orders.payloads.get(0);
+		assertThat(order.total().toPlainString()).isEqualTo("19.50");
+		assertThat(order.items().get(0).unitPrice()).isEqualTo(new BigDecimal("0.1000000000000000000001"));
+	}
+
+	@Test
+	void ordersCloudEventsByTheirDataMember() {
+		Delivery delivery = this.pipeline.prepare(message("{\"specversion\":\"1.0\",\"type\":\"order\","
+				+ "\"id\":\"e-1\",\"data\":{\"total\":1,\"id\":\"A-1003\"}}"));
+		assertThat(delivery.key()).isEqualTo("A-1003");
+		assertThat(this.pipeline.attempt(delivery).disposition().outcome()).isEqualTo(Outcome.PROCESSED);
+		assertThat(this.orders.payloads.get(0).id()).isEqualTo("A-1003");
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidOrders")
 	void rejectsInvalidOrderNamingTheField(String json, String field) {
