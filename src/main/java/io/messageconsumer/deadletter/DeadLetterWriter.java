@@ -27,6 +27,7 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.messageconsumer.batch.BatchWriterThread;
 import io.messageconsumer.routing.Acknowledgement;
 import io.messageconsumer.routing.Disposition;
 import io.messageconsumer.routing.InboundMessage;
@@ -71,9 +72,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private final Counter dropped;
 
-	private volatile Thread thread;
-
-	private volatile boolean running;
+	private final BatchWriterThread<Entry> thread;
 
 	/**
 	 * Create the writer.
@@ -91,6 +90,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		this.addArgs = new XAddArgs().maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
 		this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+		this.thread = new BatchWriterThread<>("dead-letter-writer", this.buffer, BATCH, this::write, this::abandon);
 		this.dropped = Counter.builder("consumer.dead.letters.dropped")
 			.description("Dead letters that could not be written: the writer's buffer was full or Redis was gone at shutdown")
 			.register(meters);
@@ -184,43 +184,12 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private void writeLoop() {
-		List<Entry> batch = new ArrayList<>(BATCH);
-		long backoffMillis = 100;
-		while (this.running || !this.buffer.isEmpty()) {
-			try {
-				if (batch.isEmpty()) {
-					Entry first = this.buffer.poll(200, TimeUnit.MILLISECONDS);
-					if (first == null) {
-						continue;
-					}
-					batch.add(first);
-					this.buffer.drainTo(batch, BATCH - 1);
-				}
-				write(batch);
-				batch.clear();
-				backoffMillis = 100;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					this.dropped.increment(batch.size() + this.buffer.size());
-					batch.forEach(Entry::release);
-					this.buffer.forEach(Entry::release);
-					logger.error("Dead-letter stream unreachable at shutdown: " + (batch.size() + this.buffer.size())
-							+ " entries not written: " + ex.getMessage());
-					return;
-				}
-				logger.warn("Dead-letter write failed, retrying in " + backoffMillis + " ms: " + ex.getMessage());
-				if (!sleep(backoffMillis)) {
-					return;
-				}
-				backoffMillis = Math.min(5_000, backoffMillis * 2);
-			}
-		}
+	/** Redis gone at shutdown: what is left is lost, and stream entries among it stay pending. */
+	private void abandon(List<Entry> left, RuntimeException cause) {
+		this.dropped.increment(left.size());
+		left.forEach(Entry::release);
+		logger.error("Dead-letter stream unreachable at shutdown: " + left.size() + " entries not written: "
+				+ cause.getMessage());
 	}
 
 	/**
@@ -255,48 +224,19 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		}
 	}
 
-	private static boolean sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+	@Override
+	public void start() {
+		this.thread.start();
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.thread == null) {
-			this.running = true;
-			this.thread = new Thread(this::writeLoop, "dead-letter-writer");
-			this.thread.start();
-		}
-	}
-
-	@Override
-	public synchronized void stop() {
-		Thread current = this.thread;
-		if (current == null) {
-			return;
-		}
-		this.running = false;
-		try {
-			current.join(Duration.ofSeconds(10).toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (current.isAlive()) {
-			current.interrupt();
-		}
-		this.thread = null;
+	public void stop() {
+		this.thread.stop(Duration.ofSeconds(10));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.thread != null;
+		return this.thread.isRunning();
 	}
 
 	@Override

@@ -21,6 +21,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.messageconsumer.batch.BatchWriterThread;
 import io.messageconsumer.deadletter.DeadLetterWriter;
 
 /**
@@ -48,9 +49,7 @@ class StreamAcknowledger implements SmartLifecycle {
 
 	private final Counter acknowledged;
 
-	private volatile Thread thread;
-
-	private volatile boolean running;
+	private final BatchWriterThread<StreamEntry> thread;
 
 	StreamAcknowledger(StringRedisTemplate redis, String group, MeterRegistry meters) {
 		this.redis = redis;
@@ -58,59 +57,17 @@ class StreamAcknowledger implements SmartLifecycle {
 		this.acknowledged = Counter.builder("consumer.stream.acknowledged")
 			.description("Stream entries acknowledged (XACK) after their outcome was recorded")
 			.register(meters);
+		this.thread = new BatchWriterThread<>("consumer-stream-ack", this.queue, BATCH, this::acknowledge, this::abandon);
 	}
 
 	void add(StreamEntry entry) {
 		this.queue.add(entry);
 	}
 
-	/**
-	 * Entries waiting to be acknowledged.
-	 * @return the count
-	 */
-	int waiting() {
-		return this.queue.size();
-	}
-
-	private void ackLoop() {
-		List<StreamEntry> batch = new ArrayList<>(BATCH);
-		long backoffMillis = 100;
-		while (this.running || !this.queue.isEmpty() || !batch.isEmpty()) {
-			try {
-				if (batch.isEmpty()) {
-					StreamEntry first = this.queue.poll(100, TimeUnit.MILLISECONDS);
-					if (first == null) {
-						continue;
-					}
-					batch.add(first);
-					this.queue.drainTo(batch, BATCH - 1);
-				}
-				acknowledge(batch);
-				batch.clear();
-				backoffMillis = 100;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					logger.warn((batch.size() + this.queue.size())
-							+ " stream entries not acknowledged at shutdown; they stay pending and are delivered again: "
-							+ ex.getMessage());
-					return;
-				}
-				logger.warn("XACK failed, retrying in " + backoffMillis + " ms: " + ex.getMessage());
-				try {
-					Thread.sleep(backoffMillis);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				backoffMillis = Math.min(5_000, backoffMillis * 2);
-			}
-		}
+	/** Redis gone at shutdown: the entries stay pending and are delivered again. */
+	private void abandon(List<StreamEntry> left, RuntimeException cause) {
+		logger.warn(left.size() + " stream entries not acknowledged at shutdown; they stay pending and are delivered again: "
+				+ cause.getMessage());
 	}
 
 	private void acknowledge(List<StreamEntry> batch) {
@@ -135,34 +92,18 @@ class StreamAcknowledger implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.thread == null) {
-			this.running = true;
-			this.thread = new Thread(this::ackLoop, "consumer-stream-ack");
-			this.thread.start();
-		}
+	public void start() {
+		this.thread.start();
 	}
 
 	@Override
-	public synchronized void stop() {
-		Thread current = this.thread;
-		if (current == null) {
-			return;
-		}
-		this.running = false;
-		try {
-			current.join(ACK_TIMEOUT.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		current.interrupt();
-		this.thread = null;
+	public void stop() {
+		this.thread.stop(ACK_TIMEOUT);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.thread != null;
+		return this.thread.isRunning();
 	}
 
 	@Override
