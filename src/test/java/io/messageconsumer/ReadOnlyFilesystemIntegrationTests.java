@@ -1,0 +1,305 @@
+package io.messageconsumer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import javax.tools.ToolProvider;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.messageconsumer.support.Http;
+import io.messageconsumer.support.RedisServerProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The service as the container runs it, as far as this machine allows without a Docker engine: a
+ * separate JVM as a non-root user (nobody, 65534, through {@code setpriv}; root would ignore file
+ * permissions), with the Dockerfile's own {@code JAVA_TOOL_OPTIONS} (only {@code java.io.tmpdir}
+ * moved from {@code /tmp} to a directory of the test), a separate management port, the packaged
+ * configuration, and as working directory a copy of its class path that it cannot write, like
+ * {@code /app}. It must become ready and consume an order, and write nothing except in its temp
+ * directory: the working directory is unchanged, and no file of that user appears in
+ * {@code /tmp}, {@code /var/tmp} or {@code /dev/shm}, the places a non-root user can write here.
+ * The container's {@code HEALTHCHECK} (docker/HealthProbe.java, compiled) runs the same way and
+ * answers 0 against the service, 1 against a closed port.
+ */
+class ReadOnlyFilesystemIntegrationTests {
+
+	private static final int NOBODY = 65534;
+
+	private static final List<Path> WORLD_WRITABLE = List.of(Path.of("/tmp"), Path.of("/var/tmp"),
+			Path.of("/dev/shm"));
+
+	private static RedisServerProcess redisServer;
+
+	@TempDir
+	private Path root;
+
+	private Process service;
+
+	@BeforeAll
+	static void startRedis() {
+		redisServer = RedisServerProcess.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redisServer.stop();
+	}
+
+	@AfterEach
+	void stopService() {
+		if (this.service != null) {
+			this.service.destroyForcibly();
+		}
+	}
+
+	@Test
+	void runsAsNonRootWritingOnlyItsTempDirectory() throws Exception {
+		Path app = Files.createDirectory(this.root.resolve("app"));
+		Path tmp = Files.createDirectory(this.root.resolve("tmp"));
+		String classPath = copyClassPath(app);
+		Path probe = Files.createDirectory(app.resolve("probe"));
+		assertThat(ToolProvider.getSystemJavaCompiler()
+			.run(null, null, null, "-d", probe.toString(), Path.of("docker", "HealthProbe.java").toString()))
+			.isZero();
+		makeReadOnlyForOthers(app);
+		Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThat(runAsNobody(app, "touch", app.resolve("written").toString())).as("app is read-only for nobody")
+			.isNotZero();
+		assertThat(runAsNobody(app, "touch", tmp.resolve("written").toString())).as("tmp is writable").isZero();
+		Files.delete(tmp.resolve("written"));
+		Map<String, String> appBefore = snapshot(app);
+		Set<Path> nobodysBefore = filesOwnedByNobody(tmp);
+
+		int port = freePort();
+		int managementPort = freePort();
+		List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+				"--clear-groups", "--", ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
+				classPath, ConsumerApplication.class.getName(), "--server.port=" + port,
+				"--management.server.port=" + managementPort, "--spring.data.redis.url=" + redisServer.url(),
+				"--spring.config.location=classpath:/application.yml"));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(this.root.resolve("service.log").toFile());
+		String javaToolOptions = dockerfileJavaToolOptions();
+		assertThat(javaToolOptions).contains("-Djava.io.tmpdir=/tmp");
+		builder.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions.replace("-Djava.io.tmpdir=/tmp",
+				"-Djava.io.tmpdir=" + tmp));
+		long started = System.nanoTime();
+		this.service = builder.start();
+
+		await().atMost(Duration.ofSeconds(90)).until(() -> !this.service.isAlive()
+				|| "UP".equals(Http.get(managementPort, "/actuator/health/readiness").healthStatus()));
+		assertThat(this.service.isAlive()).as(log()).isTrue();
+		long readyMillis = (System.nanoTime() - started) / 1_000_000;
+		assertThat(Files.readString(Path.of("/proc", String.valueOf(this.service.pid()), "status")))
+			.containsPattern("(?m)^Uid:\\s+" + NOBODY + "\\s+" + NOBODY);
+
+		String id = "read-only-" + UUID.randomUUID();
+		redisServer.cli("PUBLISH", "orders", "{\"type\":\"order\",\"id\":\"" + id + "\",\"total\":1}");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(redisServer.cli("EXISTS", "orders:" + id)));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> Http.get(managementPort, "/actuator/consumer").json().path("totals").path("processed")
+				.asLong() == 1);
+		assertThat(runHealthProbe(app, tmp, managementPort)).as("HEALTHCHECK against the service").isZero();
+		assertThat(runHealthProbe(app, tmp, freePort())).as("HEALTHCHECK against a closed port").isOne();
+		try (Stream<Path> written = Files.list(tmp)) {
+			assertThat(written.map((path) -> path.getFileName().toString()))
+				.as("Tomcat's directories, in the temp directory")
+				.anyMatch((name) -> name.startsWith("tomcat"));
+		}
+
+		long tmpEntriesWhileRunning = countFiles(tmp);
+		this.service.destroy();
+		assertThat(this.service.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(this.service.exitValue()).as(log()).isIn(0, 143);
+		assertThat(log()).doesNotContain("Read-only file system", "Permission denied", "AccessDeniedException");
+		assertThat(snapshot(app)).as("working directory and class path unchanged").isEqualTo(appBefore);
+		Set<Path> nobodysAfter = filesOwnedByNobody(tmp);
+		nobodysAfter.removeAll(nobodysBefore);
+		assertThat(nobodysAfter).as("files written outside the temp directory").isEmpty();
+		System.out.printf("Read-only run as uid %d: ready after %d ms, 1 order processed, %d entries in its temp"
+				+ " directory while running, %d after exit%n", NOBODY, readyMillis, tmpEntriesWhileRunning, countFiles(tmp));
+	}
+
+	/**
+	 * The Dockerfile's {@code HEALTHCHECK} command, as nobody, with the Dockerfile's JVM options.
+	 */
+	private static int runHealthProbe(Path app, Path tmp, int managementPort) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+				"--clear-groups", "--", ProcessHandle.current().info().command().orElse("java"),
+				"-XX:TieredStopAtLevel=1", "-Xmx16m", "-cp", app.resolve("probe").toString(), "HealthProbe")
+			.directory(app.toFile())
+			.redirectErrorStream(true);
+		builder.environment().put("JAVA_TOOL_OPTIONS",
+				dockerfileJavaToolOptions().replace("-Djava.io.tmpdir=/tmp", "-Djava.io.tmpdir=" + tmp));
+		builder.environment().put("MANAGEMENT_SERVER_PORT", String.valueOf(managementPort));
+		Process process = builder.start();
+		process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+		return process.waitFor();
+	}
+
+	/** The value of the Dockerfile's {@code ENV JAVA_TOOL_OPTIONS="..."}. */
+	private static String dockerfileJavaToolOptions() throws IOException {
+		return Files.readAllLines(Path.of("Dockerfile"))
+			.stream()
+			.filter((line) -> line.startsWith("ENV JAVA_TOOL_OPTIONS="))
+			.map((line) -> line.substring("ENV JAVA_TOOL_OPTIONS=".length()).replace("\"", ""))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	/**
+	 * Copy each class path entry into {@code app} (the originals live under {@code /root}, which
+	 * nobody cannot read).
+	 */
+	private static String copyClassPath(Path app) throws IOException {
+		List<String> entries = new ArrayList<>();
+		int index = 0;
+		for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+			Path source = Path.of(entry);
+			if (!Files.exists(source)) {
+				continue;
+			}
+			Path target = app.resolve((index++) + "-" + source.getFileName());
+			if (Files.isDirectory(source)) {
+				copyTree(source, target);
+			}
+			else {
+				Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+			}
+			entries.add(target.toString());
+		}
+		return String.join(java.io.File.pathSeparator, entries);
+	}
+
+	private static void makeReadOnlyForOthers(Path app) throws IOException {
+		try (Stream<Path> paths = Files.walk(app)) {
+			for (Path path : paths.toList()) {
+				Files.setPosixFilePermissions(path,
+						PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+			}
+		}
+	}
+
+	private static void copyTree(Path source, Path target) throws IOException {
+		try (Stream<Path> paths = Files.walk(source)) {
+			for (Path path : paths.toList()) {
+				Files.copy(path, target.resolve(source.relativize(path).toString()));
+			}
+		}
+	}
+
+	private static int runAsNobody(Path directory, String... command) throws Exception {
+		List<String> line = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+				"--clear-groups", "--"));
+		line.addAll(List.of(command));
+		Process process = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true).start();
+		process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+		return process.waitFor();
+	}
+
+	/** Every file and directory under {@code app}, with its size and modification time. */
+	private static Map<String, String> snapshot(Path app) throws IOException {
+		Map<String, String> files = new TreeMap<>();
+		try (Stream<Path> paths = Files.walk(app)) {
+			for (Path path : paths.toList()) {
+				BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+						LinkOption.NOFOLLOW_LINKS);
+				files.put(app.relativize(path).toString(), attributes.size() + " " + attributes.lastModifiedTime());
+			}
+		}
+		return files;
+	}
+
+	/** The paths owned by nobody in the world-writable places, except under {@code allowed}. */
+	private static Set<Path> filesOwnedByNobody(Path allowed) throws IOException {
+		Set<Path> owned = new HashSet<>();
+		for (Path top : WORLD_WRITABLE) {
+			Files.walkFileTree(top, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+					if (dir.startsWith(allowed)) {
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					collect(dir);
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+					collect(file);
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) {
+					// Other processes create and delete temp files while we look.
+					return FileVisitResult.CONTINUE;
+				}
+
+				private void collect(Path path) {
+					try {
+						if ((int) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) == NOBODY) {
+							owned.add(path);
+						}
+					}
+					catch (IOException ex) {
+						// Gone already.
+					}
+				}
+
+			});
+		}
+		return owned;
+	}
+
+	private static long countFiles(Path directory) throws IOException {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			return paths.count() - 1;
+		}
+	}
+
+	private String log() {
+		try {
+			return Files.readString(this.root.resolve("service.log"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
