@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fast path of {@link EnvelopeDecoder}: one streaming pass over a message that picks out
- * {@code type}, {@code id}, {@code time}, {@code specversion} and where the payload object lies,
+ * {@code type}, {@code id}, {@code time}, {@code specversion}, the sequence attributes
+ * ({@code source}, {@code sequence}, {@code seq}) and where the payload object lies,
  * without building a tree. The parser is the hardened mapper's, so duplicate members, nesting,
  * number and name limits and trailing tokens are checked as on the tree path; anything it does
  * not handle (not an object, a non-string attribute, a JSON error) yields {@code null}, and the
@@ -25,6 +26,12 @@ final class EnvelopeScanner {
 	private String time;
 
 	private boolean cloudEvent;
+
+	private String source;
+
+	private String sequence;
+
+	private long seq = -1;
 
 	private int dataOffset = -1;
 
@@ -91,6 +98,27 @@ final class EnvelopeScanner {
 				}
 				this.cloudEvent = true;
 			}
+			case "source", "sequence" -> {
+				if (value == JsonToken.VALUE_STRING) {
+					if ("source".equals(name)) {
+						this.source = parser.getString();
+					}
+					else {
+						this.sequence = parser.getString();
+					}
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
+			case "seq" -> {
+				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+					this.seq = parser.getLongValue();
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
 			case "data" -> {
 				if (value != JsonToken.START_OBJECT) {
 					// A plain message may carry any data; a CloudEvent without an object is left to the tree path.
@@ -112,12 +140,14 @@ final class EnvelopeScanner {
 		}
 		Instant instant = (this.time != null) ? Rfc3339.toInstant(this.time) : null;
 		if (!this.cloudEvent) {
-			return new Envelope(this.type, this.id, instant, body, 0, body.length, mapper);
+			Envelope.Sequence plain = Envelope.Sequence.ofNumber(this.source, this.seq);
+			return new Envelope(this.type, this.id, instant, plain, body, 0, body.length, mapper);
 		}
 		if (this.id == null || this.id.isBlank() || this.dataOffset < 0) {
 			return null;
 		}
-		return new Envelope(this.type, this.id, instant, body, this.dataOffset, this.dataLength, mapper);
+		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(this.source, this.sequence);
+		return new Envelope(this.type, this.id, instant, sequence, body, this.dataOffset, this.dataLength, mapper);
 	}
 
 }
