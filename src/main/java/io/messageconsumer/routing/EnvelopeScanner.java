@@ -98,19 +98,8 @@ final class EnvelopeScanner {
 				}
 				this.cloudEvent = true;
 			}
-			case "source", "sequence" -> {
-				if (value == JsonToken.VALUE_STRING) {
-					if ("source".equals(name)) {
-						this.source = parser.getString();
-					}
-					else {
-						this.sequence = parser.getString();
-					}
-				}
-				else {
-					parser.skipChildren();
-				}
-			}
+			case "source" -> this.source = stringOrSkip(value, parser);
+			case "sequence" -> this.sequence = stringOrSkip(value, parser);
 			case "seq" -> {
 				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
 					this.seq = parser.getLongValue();
@@ -132,6 +121,15 @@ final class EnvelopeScanner {
 			default -> parser.skipChildren();
 		}
 		return true;
+	}
+
+	/** The string value, or {@code null} after skipping a value of another kind. */
+	private static String stringOrSkip(JsonToken value, JsonParser parser) {
+		if (value == JsonToken.VALUE_STRING) {
+			return parser.getString();
+		}
+		parser.skipChildren();
+		return null;
 	}
 
 	private Envelope envelope(byte[] body, JsonMapper mapper) {
