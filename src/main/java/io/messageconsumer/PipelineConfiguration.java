@@ -19,6 +19,8 @@ import io.messageconsumer.monitoring.ConsumerEndpoint;
 import io.messageconsumer.monitoring.ConsumerHealthIndicator;
 import io.messageconsumer.monitoring.ConsumerMetrics;
 import io.messageconsumer.monitoring.DispatcherMeterBinder;
+import io.messageconsumer.monitoring.GapTrackingProperties;
+import io.messageconsumer.monitoring.SequenceGapTracker;
 import io.messageconsumer.routing.AcknowledgingListener;
 import io.messageconsumer.routing.EnvelopeDecoder;
 import io.messageconsumer.routing.HandlerInvoker;
@@ -60,6 +62,11 @@ class PipelineConfiguration {
 		return new ConsumerMetrics(meters, router.types(), properties.overflow().name().toLowerCase(Locale.ROOT));
 	}
 
+	@Bean
+	SequenceGapTracker sequenceGapTracker(MeterRegistry meters, GapTrackingProperties properties) {
+		return new SequenceGapTracker(meters, properties.maxSources());
+	}
+
 	@Bean(destroyMethod = "close")
 	TimeoutHandlerInvoker timeoutHandlerInvoker(ConsumerProperties properties) {
 		return new TimeoutHandlerInvoker(HandlerInvoker.DIRECT, properties.handlerTimeout());
@@ -67,7 +74,8 @@ class PipelineConfiguration {
 
 	@Bean
 	MessagePipeline messagePipeline(ConsumerProperties properties, MessageRouter router, Validator validator,
-			TimeoutHandlerInvoker timeoutInvoker, ConsumerMetrics metrics, DeadLetterWriter deadLetters) {
+			TimeoutHandlerInvoker timeoutInvoker, ConsumerMetrics metrics, DeadLetterWriter deadLetters,
+			SequenceGapTracker gapTracker) {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.maxMessageSize()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
@@ -76,7 +84,7 @@ class PipelineConfiguration {
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// Outcome listeners, in the order they run.
 		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
-				List.of(metrics, deadLetters, new AcknowledgingListener(), new OutcomeLogger()));
+				List.of(gapTracker, metrics, deadLetters, new AcknowledgingListener(), new OutcomeLogger()));
 	}
 
 	@Bean

@@ -21,6 +21,8 @@ public final class Envelope {
 
 	private final Instant time;
 
+	private final Sequence sequence;
+
 	private final byte[] body;
 
 	private final int payloadOffset;
@@ -32,10 +34,12 @@ public final class Envelope {
 	private volatile JsonNode payload;
 
 	/** An envelope whose payload is the object at {@code body[offset, offset + length)}. */
-	Envelope(String type, String id, Instant time, byte[] body, int offset, int length, JsonMapper mapper) {
+	Envelope(String type, String id, Instant time, Sequence sequence, byte[] body, int offset, int length,
+			JsonMapper mapper) {
 		this.type = type;
 		this.id = id;
 		this.time = time;
+		this.sequence = sequence;
 		this.body = body;
 		this.payloadOffset = offset;
 		this.payloadLength = length;
@@ -43,8 +47,8 @@ public final class Envelope {
 	}
 
 	/** An envelope whose payload was already read into a tree. */
-	Envelope(String type, String id, Instant time, JsonNode payload) {
-		this(type, id, time, null, 0, 0, null);
+	Envelope(String type, String id, Instant time, Sequence sequence, JsonNode payload) {
+		this(type, id, time, sequence, null, 0, 0, null);
 		this.payload = payload;
 	}
 
@@ -70,6 +74,44 @@ public final class Envelope {
 	 */
 	public Instant time() {
 		return this.time;
+	}
+
+	/**
+	 * The publisher's sequence number: the CloudEvents {@code sequence} attribute when it is all
+	 * digits, or a top-level non-negative integer {@code seq} in the plain form.
+	 * @return the sequence and the source it counts for, or {@code null} when the message has none
+	 */
+	public Sequence sequence() {
+		return this.sequence;
+	}
+
+	/**
+	 * A publisher's sequence number and the source it numbers.
+	 *
+	 * @param source the CloudEvents {@code source} attribute, a top-level string {@code source} in
+	 * the plain form, or {@code null} when absent (the receiver then uses the channel)
+	 * @param number the sequence number, at least 0
+	 */
+	public record Sequence(String source, long number) {
+
+		/** Digits of at most 18 characters (so any fits a long), else {@code null}. */
+		static Sequence ofDigits(String source, String digits) {
+			if (digits == null || digits.isEmpty() || digits.length() > 18) {
+				return null;
+			}
+			for (int i = 0; i < digits.length(); i++) {
+				if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+					return null;
+				}
+			}
+			return new Sequence(source, Long.parseLong(digits));
+		}
+
+		/** A non-negative number, else {@code null}. */
+		static Sequence ofNumber(String source, long number) {
+			return (number >= 0) ? new Sequence(source, number) : null;
+		}
+
 	}
 
 	/**

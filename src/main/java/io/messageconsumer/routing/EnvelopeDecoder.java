@@ -104,7 +104,10 @@ public class EnvelopeDecoder {
 	}
 
 	private Envelope plain(JsonNode root) {
-		return new Envelope(requireType(root), scalarText(root.get("id")), time(root.get("time")), root);
+		JsonNode seq = root.get("seq");
+		Envelope.Sequence sequence = (seq != null && seq.isIntegralNumber() && seq.canConvertToLong())
+				? Envelope.Sequence.ofNumber(stringOrNull(root.get("source")), seq.longValue()) : null;
+		return new Envelope(requireType(root), scalarText(root.get("id")), time(root.get("time")), sequence, root);
 	}
 
 	private Envelope cloudEvent(JsonNode root) {
@@ -123,7 +126,9 @@ public class EnvelopeDecoder {
 			throw new RejectedMessageException(RejectReason.INVALID_PAYLOAD,
 					"CloudEvents data must be a JSON object");
 		}
-		return new Envelope(type, id, time(root.get("time")), data);
+		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(stringOrNull(root.get("source")),
+				stringOrNull(root.get("sequence")));
+		return new Envelope(type, id, time(root.get("time")), sequence, data);
 	}
 
 	private static String requireType(JsonNode root) {
@@ -139,6 +144,10 @@ public class EnvelopeDecoder {
 			return null;
 		}
 		return node.asString();
+	}
+
+	private static String stringOrNull(JsonNode node) {
+		return (node != null && node.isString()) ? node.stringValue() : null;
 	}
 
 	private static Instant time(JsonNode node) {

@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fast path of {@link EnvelopeDecoder}: one streaming pass over a message that picks out
- * {@code type}, {@code id}, {@code time}, {@code specversion} and where the payload object lies,
+ * {@code type}, {@code id}, {@code time}, {@code specversion}, the sequence attributes
+ * ({@code source}, {@code sequence}, {@code seq}) and where the payload object lies,
  * without building a tree. The parser is the hardened mapper's, so duplicate members, nesting,
  * number and name limits and trailing tokens are checked as on the tree path; anything it does
  * not handle (not an object, a non-string attribute, a JSON error) yields {@code null}, and the
@@ -25,6 +26,12 @@ final class EnvelopeScanner {
 	private String time;
 
 	private boolean cloudEvent;
+
+	private String source;
+
+	private String sequence;
+
+	private long seq = -1;
 
 	private int dataOffset = -1;
 
@@ -91,6 +98,16 @@ final class EnvelopeScanner {
 				}
 				this.cloudEvent = true;
 			}
+			case "source" -> this.source = stringOrSkip(value, parser);
+			case "sequence" -> this.sequence = stringOrSkip(value, parser);
+			case "seq" -> {
+				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+					this.seq = parser.getLongValue();
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
 			case "data" -> {
 				if (value != JsonToken.START_OBJECT) {
 					// A plain message may carry any data; a CloudEvent without an object is left to the tree path.
@@ -106,18 +123,29 @@ final class EnvelopeScanner {
 		return true;
 	}
 
+	/** The string value, or {@code null} after skipping a value of another kind. */
+	private static String stringOrSkip(JsonToken value, JsonParser parser) {
+		if (value == JsonToken.VALUE_STRING) {
+			return parser.getString();
+		}
+		parser.skipChildren();
+		return null;
+	}
+
 	private Envelope envelope(byte[] body, JsonMapper mapper) {
 		if (this.type == null || this.type.isBlank()) {
 			return null;
 		}
 		Instant instant = (this.time != null) ? Rfc3339.toInstant(this.time) : null;
 		if (!this.cloudEvent) {
-			return new Envelope(this.type, this.id, instant, body, 0, body.length, mapper);
+			Envelope.Sequence plain = Envelope.Sequence.ofNumber(this.source, this.seq);
+			return new Envelope(this.type, this.id, instant, plain, body, 0, body.length, mapper);
 		}
 		if (this.id == null || this.id.isBlank() || this.dataOffset < 0) {
 			return null;
 		}
-		return new Envelope(this.type, this.id, instant, body, this.dataOffset, this.dataLength, mapper);
+		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(this.source, this.sequence);
+		return new Envelope(this.type, this.id, instant, sequence, body, this.dataOffset, this.dataLength, mapper);
 	}
 
 }

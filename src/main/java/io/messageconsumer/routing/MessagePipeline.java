@@ -68,6 +68,17 @@ public class MessagePipeline {
 		}
 	}
 
+	private void decoded(InboundMessage message, Envelope envelope) {
+		for (PipelineListener listener : this.listeners) {
+			try {
+				listener.onDecoded(message, envelope);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Pipeline listener " + listener.getClass().getName() + " failed", ex);
+			}
+		}
+	}
+
 	/**
 	 * Process one message to its outcome, on the calling thread.
 	 * @param message the message
@@ -105,6 +116,7 @@ public class MessagePipeline {
 		Envelope envelope = null;
 		try {
 			envelope = this.decoder.decode(message.body());
+			decoded(message, envelope);
 			MessageHandler<Object> handler = this.router.route(envelope.type());
 			return new Delivery(message, envelope, handler, orderingKey(envelope, handler), 1);
 		}

@@ -17,6 +17,16 @@ public interface PipelineListener {
 	}
 
 	/**
+	 * A message was decoded (it may still be rejected later: unknown type, invalid payload).
+	 * Called on the thread that decodes, before the message is queued: for a source, the
+	 * connection's thread, in arrival order.
+	 * @param message the message
+	 * @param envelope its envelope
+	 */
+	default void onDecoded(InboundMessage message, Envelope envelope) {
+	}
+
+	/**
 	 * A message reached its outcome.
 	 * @param message the message
 	 * @param disposition its outcome
