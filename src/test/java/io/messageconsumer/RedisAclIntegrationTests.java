@@ -111,8 +111,7 @@ class RedisAclIntegrationTests {
 		assertThat(admin("XREADGROUP", "GROUP", "message-consumer", "dead-replica", "STREAMS", "orders-stream", ">"))
 			.contains(claimedId);
 		this.service = ServiceProcess.start("--spring.data.redis.url=redis://consumer-stream:stream-secret@127.0.0.1:"
-				+ redisServer.port(), "--consumer.mode=stream", "--consumer.streams.claim-min-idle=1s",
-				"--consumer.streams.block=500ms");
+				+ redisServer.port(), "--consumer.mode=stream", "--consumer.streams.claim-min-idle=1s");
 		awaitReady();
 		String id = "acl-stream-" + UUID.randomUUID();
 		admin("XADD", "orders-stream", "*", "payload", "{\"type\":\"order\",\"id\":\"" + id + "\"}");
@@ -126,6 +125,10 @@ class RedisAclIntegrationTests {
 			.until(() -> !admin("XINFO", "CONSUMERS", "orders-stream", "message-consumer").contains("dead-replica"));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> admin("XINFO", "GROUPS", "orders-stream").replace("\n", " ").contains("pending 0"));
+		// The default BLOCK (2 s) equals the default command timeout (2 s): reads must not time out.
+		await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/consumer").healthStatus()));
+		assertThat(this.service.log()).doesNotContain("timed out");
 		assertHealthUp();
 		List<String> denied = deniedCommands("consumer-stream");
 		System.out.println("ACL denials for the stream user: " + denied);
