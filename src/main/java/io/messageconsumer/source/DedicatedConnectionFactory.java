@@ -37,12 +37,23 @@ public final class DedicatedConnectionFactory implements AutoCloseable {
 	 * @param application the application's connection factory
 	 */
 	public DedicatedConnectionFactory(LettuceConnectionFactory application) {
+		this(application, Duration.ZERO);
+	}
+
+	/**
+	 * Create a factory with the application's settings, for blocking commands: their command
+	 * timeout is the application's plus the longest they block, so that a read blocking for
+	 * {@code BLOCK 2000} is not cancelled by a 2 s command timeout just before Redis answers.
+	 * @param application the application's connection factory
+	 * @param blocking the longest a command on these connections blocks on the server
+	 */
+	public DedicatedConnectionFactory(LettuceConnectionFactory application, Duration blocking) {
 		this.resources = DefaultClientResources.builder()
 			.ioThreadPoolSize(1)
 			.computationThreadPoolSize(1)
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
 			.build();
-		LettuceClientConfiguration configuration = copy(application.getClientConfiguration(), this.resources);
+		LettuceClientConfiguration configuration = copy(application.getClientConfiguration(), this.resources, blocking);
 		if (application.isClusterAware()) {
 			this.factory = new LettuceConnectionFactory(application.getClusterConfiguration(), configuration);
 		}
@@ -58,7 +69,8 @@ public final class DedicatedConnectionFactory implements AutoCloseable {
 		this.factory.start();
 	}
 
-	private static LettuceClientConfiguration copy(LettuceClientConfiguration source, ClientResources resources) {
+	private static LettuceClientConfiguration copy(LettuceClientConfiguration source, ClientResources resources,
+			Duration blocking) {
 		LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder();
 		if (source.isUseSsl()) {
 			var ssl = builder.useSsl().verifyPeer(source.getVerifyMode());
@@ -71,7 +83,7 @@ public final class DedicatedConnectionFactory implements AutoCloseable {
 		source.getClientName().ifPresent(builder::clientName);
 		source.getRedisCredentialsProviderFactory().ifPresent(builder::redisCredentialsProviderFactory);
 		return builder.clientResources(resources)
-			.commandTimeout(source.getCommandTimeout())
+			.commandTimeout(source.getCommandTimeout().plus(blocking))
 			.shutdownTimeout(source.getShutdownTimeout())
 			.shutdownQuietPeriod(source.getShutdownQuietPeriod())
 			.build();

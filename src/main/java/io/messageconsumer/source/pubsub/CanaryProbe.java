@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,7 +21,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * does not come back in time.
  * <p>
  * This catches the zombie subscription: a reconnected connection that no longer receives
- * while every PING-based check stays green. Probes never reach handlers or meters.
+ * while every PING-based check stays green. Probes never reach handlers or meters. None is sent
+ * before the listener container is first listening: a probe published before the subscription
+ * exists is lost by design and would make a healthy consumer look dead just after start-up.
  */
 class CanaryProbe implements SmartLifecycle {
 
@@ -36,6 +39,10 @@ class CanaryProbe implements SmartLifecycle {
 
 	private final long timeoutNanos;
 
+	private final BooleanSupplier listening;
+
+	private volatile boolean started;
+
 	private long sent;
 
 	private volatile long lastSent;
@@ -50,7 +57,9 @@ class CanaryProbe implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService scheduler;
 
-	CanaryProbe(StringRedisTemplate redis, String channel, Duration interval, Duration timeout) {
+	CanaryProbe(StringRedisTemplate redis, String channel, Duration interval, Duration timeout,
+			BooleanSupplier listening) {
+		this.listening = listening;
 		this.redis = redis;
 		this.channel = channel;
 		this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
@@ -86,6 +95,12 @@ class CanaryProbe implements SmartLifecycle {
 	 * so a restored subscription is seen as such within a tick.
 	 */
 	private void tick() {
+		if (!this.started) {
+			if (!this.listening.getAsBoolean()) {
+				return;
+			}
+			this.started = true;
+		}
 		long now = System.nanoTime();
 		if (now - this.lastPublishNanos >= this.interval.toNanos() || problem() != null) {
 			this.lastPublishNanos = now;

@@ -8,10 +8,16 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.messageconsumer.routing.LogText;
+
 /**
  * The server's pub/sub soft output-buffer limit ({@code client-output-buffer-limit pubsub}), read
  * once (on a cluster, the lowest of every node's); Redis's default of 8 MiB is assumed while it
- * cannot be read (e.g. {@code CONFIG} denied).
+ * cannot be read.
+ * <p>
+ * {@code CONFIG GET} is a nice-to-have: a least-privilege user is not granted it (it would also
+ * read every other setting). A denial ({@code NOPERM}) is logged once and the default is kept for
+ * good, rather than asking again, and being refused again, at every health probe.
  */
 class OutputBufferLimit {
 
@@ -32,6 +38,12 @@ class OutputBufferLimit {
 
 	long softLimitBytes() {
 		long limit = this.softLimitBytes;
+		return (limit > 0) ? limit : read();
+	}
+
+	/** One caller at a time asks Redis, so a denial is logged once even under concurrent probes. */
+	private synchronized long read() {
+		long limit = this.softLimitBytes;
 		if (limit > 0) {
 			return limit;
 		}
@@ -45,9 +57,31 @@ class OutputBufferLimit {
 			return limit;
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not read client-output-buffer-limit, assuming 8 MiB: " + ex.getMessage());
+			if (isDenied(ex)) {
+				logger.info("Redis denies CONFIG GET to the configured user (" + LogText.safe(message(ex), 200)
+						+ "): assuming the default pub/sub output-buffer soft limit of 8 MiB (grant +config|get for the "
+						+ "server's own value; README, Redis access)");
+				this.softLimitBytes = DEFAULT_SOFT_LIMIT;
+			}
+			else {
+				logger.debug("Could not read client-output-buffer-limit, assuming 8 MiB: " + ex.getMessage());
+			}
 			return DEFAULT_SOFT_LIMIT;
 		}
+	}
+
+	private static boolean isDenied(Throwable ex) {
+		return message(ex).startsWith("NOPERM");
+	}
+
+	/** The message of the innermost cause that carries Redis's error reply, or the outermost one. */
+	private static String message(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause.getMessage() != null && cause.getMessage().startsWith("NOPERM")) {
+				return cause.getMessage();
+			}
+		}
+		return String.valueOf(ex.getMessage());
 	}
 
 	/**

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
 import org.springframework.context.annotation.Bean;
@@ -92,10 +93,13 @@ class PubSubConfiguration {
 	}
 
 	@Bean
-	CanaryProbe pubSubCanaryProbe(StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties) {
+	CanaryProbe pubSubCanaryProbe(StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties,
+			ObjectProvider<RedisMessageListenerContainer> redisMessageListenerContainer) {
 		ConsumerProperties.Health health = properties.health();
 		String channel = health.canaryChannel().replace("{instance}", instance.clientName());
-		return new CanaryProbe(redis, channel, health.canaryInterval(), health.canaryTimeout());
+		// The container needs the canary's channel, so it is looked up when the first probe is due.
+		return new CanaryProbe(redis, channel, health.canaryInterval(), health.canaryTimeout(),
+				() -> redisMessageListenerContainer.getObject().isListening());
 	}
 
 	@Bean

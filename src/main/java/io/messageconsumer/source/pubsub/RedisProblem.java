@@ -1,8 +1,12 @@
 package io.messageconsumer.source.pubsub;
 
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.net.ssl.SSLException;
 
 import org.apache.commons.logging.Log;
 
@@ -13,8 +17,8 @@ import io.messageconsumer.routing.LogText;
  * once a minute at most while Redis keeps failing, rather than a stack trace per attempt (a
  * rejected password and a connection Redis closes after it may alternate).
  * <p>
- * A rejected password and a missing ACL grant are told apart from an unreachable server: the
- * first two will not fix themselves, so the line names the properties to check.
+ * A rejected password, a missing ACL grant and a failed TLS handshake are told apart from an
+ * unreachable server: they will not fix themselves, so the line names what to check.
  */
 final class RedisProblem {
 
@@ -40,6 +44,9 @@ final class RedisProblem {
 		String root = String.valueOf(ex.getMessage());
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			String message = String.valueOf(cause.getMessage());
+			if (cause instanceof SSLException) {
+				return describeTls(cause);
+			}
 			if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
 				return "Redis rejected the credentials (" + LogText.safe(message) + "): check spring.data.redis.url, "
 						+ "or spring.data.redis.username and spring.data.redis.password";
@@ -51,6 +58,31 @@ final class RedisProblem {
 			root = message;
 		}
 		return "Redis unreachable: " + LogText.safe(root);
+	}
+
+	/** A failed TLS handshake: which check failed, and where the trust material is configured. */
+	private static String describeTls(Throwable ex) {
+		String message = String.valueOf(ex.getMessage());
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException) {
+				message = String.valueOf(cause.getMessage());
+				return "Redis TLS handshake failed, the server's certificate is outside its validity period ("
+						+ LogText.safe(message) + "): renew the server's certificate";
+			}
+		}
+		String what;
+		if (message.contains("PKIX") || message.contains("certification path")) {
+			what = "the server's certificate is not signed by a CA the client trusts";
+		}
+		else if (message.contains("subject alternative name") || message.contains("No name matching")) {
+			what = "the server's certificate does not name the host the client connects to";
+		}
+		else {
+			what = "the client and the server could not agree (does the server speak TLS on that port?)";
+		}
+		return "Redis TLS handshake failed, " + what + " (" + LogText.safe(message) + "): check "
+				+ "spring.data.redis.ssl.bundle and that bundle's trust store (spring.ssl.bundle.pem.<bundle>.truststore.certificate "
+				+ "or spring.ssl.bundle.jks.<bundle>.truststore.location), spring.data.redis.host, and the server's tls-cert-file";
 	}
 
 	/**

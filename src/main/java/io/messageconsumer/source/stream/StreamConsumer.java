@@ -185,7 +185,8 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 			return;
 		}
 		this.running = true;
-		this.connections = new DedicatedConnectionFactory(this.application);
+		// XREADGROUP blocks for up to consumer.streams.block on these connections.
+		this.connections = new DedicatedConnectionFactory(this.application, this.settings.block());
 		this.connectionEvents = this.connections.events().get().subscribe(this::onConnectionEvent);
 		StreamReader.StreamSettings readerSettings = new StreamReader.StreamSettings(this.settings.group(),
 				this.settings.consumerName(), this.settings.batchSize(), this.settings.block());

@@ -1,7 +1,10 @@
 package io.messageconsumer.source.pubsub;
 
+import java.security.cert.CertificateExpiredException;
 import java.util.ArrayList;
 import java.util.List;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import org.apache.commons.logging.impl.NoOpLog;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,31 @@ class RedisProblemTests {
 	void namesTheAclForAMissingGrant() {
 		String problem = RedisProblem.describe(new RedisCommandExecutionException("NOPERM this user has no permissions"));
 		assertThat(problem).startsWith("Redis refused a command to the configured user (NOPERM");
+	}
+
+	@Test
+	void namesTheTrustStoreForAServerCertificateFromAnUntrustedCa() {
+		String problem = RedisProblem.describe(new RedisConnectionException("Unable to connect to 127.0.0.1:6380",
+				new SSLHandshakeException("PKIX path building failed: unable to find valid certification path to requested target")));
+		assertThat(problem).startsWith("Redis TLS handshake failed, the server's certificate is not signed by a CA the client trusts (PKIX")
+			.contains("spring.data.redis.ssl.bundle")
+			.contains("spring.ssl.bundle.pem.<bundle>.truststore.certificate");
+	}
+
+	@Test
+	void namesTheHostForACertificateIssuedToAnotherName() {
+		String problem = RedisProblem.describe(new RedisConnectionException("Unable to connect",
+				new SSLHandshakeException("No subject alternative names matching IP address 10.0.0.5 found")));
+		assertThat(problem).startsWith("Redis TLS handshake failed, the server's certificate does not name the host")
+			.contains("spring.data.redis.host");
+	}
+
+	@Test
+	void saysWhenTheServersCertificateExpired() {
+		SSLHandshakeException handshake = new SSLHandshakeException("validity check failed");
+		handshake.initCause(new CertificateExpiredException("NotAfter: Mon Nov 23 10:00:00 UTC 2026"));
+		String problem = RedisProblem.describe(new RedisConnectionException("Unable to connect", handshake));
+		assertThat(problem).startsWith("Redis TLS handshake failed, the server's certificate is outside its validity period");
 	}
 
 	@Test
