@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Redis killed with SIGKILL and started again ten times while a publisher sends 2,000 msg/s:
  * each time the service is subscribed again within 5 s, every message Redis delivered to it is
- * processed, and the reconnects are counted.
+ * processed (but for at most one per kill that Redis answered and then died holding), and the
+ * reconnects are counted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "consumer.channels=faults", "consumer.queue-capacity=100000" })
@@ -89,7 +90,14 @@ class RedisKillStormIntegrationTests {
 			Set<Long> delivered = publisher.delivered();
 			System.out.printf("Redis killed %d times under 2k msg/s: resubscribed after %s ms; %d published, "
 					+ "%d delivered by Redis%n", RESTARTS, resubscribeMillis, publisher.published(), delivered.size());
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(missing(delivered)).isEmpty());
+			// A SIGKILL can land after Redis answered a PUBLISH and before it wrote the message to the
+			// subscriber's socket (both wait in its buffers for the same event-loop turn): that message
+			// dies with Redis although PUBLISH said it was delivered. Seen: 0 in most runs, 1 under load.
+			// More than one per kill would be the service losing messages.
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(missing(delivered)).hasSizeLessThanOrEqualTo(RESTARTS));
+			System.out.printf("Delivered by Redis but lost with a SIGKILL before it reached the subscriber: %s%n",
+					missing(delivered));
 		}
 		assertThat(reconnects() - reconnectsBefore).isGreaterThanOrEqualTo(RESTARTS);
 		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));

@@ -331,11 +331,15 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 			List<StreamMessage<byte[], byte[]>> entries = claim.getMessages();
 			Map<String, Long> deliveries = entries.isEmpty() ? Map.of() : deliveries(reader, consumer, entries);
 			for (StreamMessage<byte[], byte[]> entry : entries) {
-				if (ours.contains(entry.getId()) || !reader.begin(entry.getId())) {
+				if (ours.contains(entry.getId())) {
 					// Ours and on its way through a lane when claimed: not lost, just slow (or finished meanwhile).
 					continue;
 				}
 				this.claimed.increment();
+				if (!reader.begin(entry.getId())) {
+					// Claimed, and then read at once by the reader's pass over this consumer's own pending entries.
+					continue;
+				}
 				long count = deliveries.getOrDefault(entry.getId(), 1L);
 				reader.handle(entry, (count > this.settings.maxDeliveries())
 						? "delivered " + count + " times (consumer.streams.max-deliveries=" + this.settings.maxDeliveries() + ")"
