@@ -1,0 +1,101 @@
+package io.messageconsumer.routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+
+import io.messageconsumer.handler.HandlerResult;
+import io.messageconsumer.handler.MessageContext;
+import io.messageconsumer.handler.MessageHandler;
+import io.messageconsumer.notification.NotificationMessage;
+import io.messageconsumer.order.OrderMessage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzzes decoding, routing, binding and validation: whatever the bytes, the pipeline returns one
+ * disposition, tells the listener exactly once, and nothing (no exception, no
+ * {@link StackOverflowError}, no {@link OutOfMemoryError}) escapes or reaches its catch-all.
+ * <p>
+ * In {@code ./mvnw verify} it replays the seeds and findings under
+ * {@code src/test/resources/io/messageconsumer/routing/MessagePipelineFuzzTestsInputs/}; with
+ * {@code JAZZER_FUZZ=1} it fuzzes (see the README for the command).
+ */
+class MessagePipelineFuzzTests {
+
+	static final int MAX_BYTES = 2048;
+
+	private static final Set<RejectReason> INPUT_REASONS = EnumSet.of(RejectReason.TOO_LARGE,
+			RejectReason.INVALID_ENCODING, RejectReason.INVALID_JSON, RejectReason.NOT_AN_OBJECT,
+			RejectReason.MISSING_TYPE, RejectReason.UNKNOWN_TYPE, RejectReason.INVALID_PAYLOAD);
+
+	/** What the pipeline's catch-all writes: the text of an exception nobody expected. */
+	private static final Pattern UNEXPECTED = Pattern
+		.compile("^[a-z][a-z0-9_]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+(Exception|Error)\\b.*", Pattern.DOTALL);
+
+	private static final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+
+	private static final MessageRouter router = new MessageRouter(Map.of("orderHandler",
+			new NoOpHandler<>("order", OrderMessage.class), "notificationHandler",
+			new NoOpHandler<>("notification", NotificationMessage.class), "anythingHandler",
+			new NoOpHandler<>("anything", Anything.class)));
+
+	private static final RecordingListener listener = new RecordingListener();
+
+	private static final MessagePipeline pipeline = new MessagePipeline(
+			new EnvelopeDecoder(MessageJson.create(MAX_BYTES), MAX_BYTES), router, validator, HandlerInvoker.DIRECT,
+			new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(listener));
+
+	@FuzzTest(maxDuration = "5m")
+	void everyInputEndsInOneDisposition(byte[] body) {
+		InboundMessage message = new InboundMessage(body, "pubsub", "orders", "orders", Instant.EPOCH);
+		Disposition disposition = pipeline.process(message);
+		assertThat(disposition).isNotNull();
+		assertThat(listener.outcomeOf(message)).isSameAs(disposition);
+		listener.clear();
+		if (disposition.outcome() == Outcome.PROCESSED) {
+			assertThat(body).hasSizeLessThanOrEqualTo(MAX_BYTES);
+			assertThat(router.types()).contains(disposition.type());
+			return;
+		}
+		assertThat(disposition.outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(disposition.reason()).isIn(INPUT_REASONS);
+		assertThat(disposition.reason() == RejectReason.TOO_LARGE).isEqualTo(body.length > MAX_BYTES);
+		assertThat(disposition.detail()).isNotNull().hasSizeLessThanOrEqualTo(1024).doesNotContain("\r", "\n")
+			.doesNotMatch(UNEXPECTED);
+	}
+
+	/** A payload with an untyped member: whatever JSON is bound to maps, lists and scalars only. */
+	record Anything(Object value, Map<String, Object> attributes) {
+
+		Anything {
+			if (value != null && !isPlainJson(value)) {
+				throw new AssertionError("bound a " + value.getClass() + " from the wire");
+			}
+		}
+
+		private static boolean isPlainJson(Object value) {
+			return value instanceof String || value instanceof Number || value instanceof Boolean
+					|| value instanceof Map || value instanceof List;
+		}
+
+	}
+
+	private record NoOpHandler<T>(String type, Class<T> payloadType) implements MessageHandler<T> {
+
+		@Override
+		public HandlerResult handle(T message, MessageContext context) {
+			return HandlerResult.PROCESSED;
+		}
+
+	}
+
+}
