@@ -1,5 +1,7 @@
 package io.messageconsumer.routing;
 
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -22,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzes decoding, routing, binding and validation: whatever the bytes, the pipeline returns one
- * disposition, tells the listener exactly once, and nothing (no exception, no
- * {@link StackOverflowError}, no {@link OutOfMemoryError}) escapes or reaches its catch-all.
+ * disposition, tells the listener exactly once, allocates less than 16 MB doing it, and nothing (no
+ * exception, no {@link StackOverflowError}, no {@link OutOfMemoryError}) escapes or reaches its
+ * catch-all.
  * <p>
  * In {@code ./mvnw verify} it replays the seeds and findings under
  * {@code src/test/resources/io/messageconsumer/routing/MessagePipelineFuzzTestsInputs/}; with
@@ -54,10 +57,31 @@ class MessagePipelineFuzzTests {
 			new EnvelopeDecoder(MessageJson.create(MAX_BYTES), MAX_BYTES), router, validator, HandlerInvoker.DIRECT,
 			new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(listener));
 
+	/** Most bytes one message may allocate while it is decoded, bound and validated. */
+	static final long MAX_ALLOCATION = 16L * 1024 * 1024;
+
+	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+		.getThreadMXBean();
+
+	static {
+		// First uses build caches (Jackson deserializers, Bean Validation metadata): not per-message costs.
+		for (String warmUp : List.of("{\"type\":\"order\",\"id\":\"w\",\"items\":[{\"sku\":\"s\",\"quantity\":1}]}",
+				"{\"type\":\"notification\",\"message\":\"m\"}", "{\"type\":\"anything\",\"value\":[{}]}",
+				"{\"type\":\"order\"}", "[", "{\"type\":\"order\",\"total\":-1,\"id\":\"x\"}")) {
+			pipeline.process(new InboundMessage(warmUp.getBytes(StandardCharsets.UTF_8), "pubsub", "orders", "orders",
+					Instant.EPOCH));
+		}
+		listener.clear();
+	}
+
 	@FuzzTest(maxDuration = "5m")
 	void everyInputEndsInOneDisposition(byte[] body) {
 		InboundMessage message = new InboundMessage(body, "pubsub", "orders", "orders", Instant.EPOCH);
+		long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
 		Disposition disposition = pipeline.process(message);
+		long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+		assertThat(allocated).as("bytes allocated for a message of %d bytes", body.length)
+			.isLessThan(MAX_ALLOCATION);
 		assertThat(disposition).isNotNull();
 		assertThat(listener.outcomeOf(message)).isSameAs(disposition);
 		listener.clear();
