@@ -57,6 +57,14 @@ class MessagePipelineFuzzTests {
 			new EnvelopeDecoder(MessageJson.create(MAX_BYTES), MAX_BYTES), router, validator, HandlerInvoker.DIRECT,
 			new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(listener));
 
+	/**
+	 * Whether Jazzer is fuzzing: its coverage instrumentation and hooks then allocate on the
+	 * message's thread too (41 MB for an order with a 47-digit total that allocates little when
+	 * replayed), so the allocation bound is checked when the corpus is replayed only.
+	 */
+	private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null
+			&& !System.getenv("JAZZER_FUZZ").isEmpty() && !"0".equals(System.getenv("JAZZER_FUZZ"));
+
 	/** Most bytes one message may allocate while it is decoded, bound and validated. */
 	static final long MAX_ALLOCATION = 16L * 1024 * 1024;
 
@@ -82,8 +90,10 @@ class MessagePipelineFuzzTests {
 		long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
 		pipeline.process(new InboundMessage(body, "pubsub", "orders", "orders", Instant.EPOCH));
 		long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
-		assertThat(allocated).as("bytes allocated for a message of %d bytes", body.length)
-			.isLessThan(MAX_ALLOCATION);
+		if (!FUZZING) {
+			assertThat(allocated).as("bytes allocated for a message of %d bytes", body.length)
+				.isLessThan(MAX_ALLOCATION);
+		}
 		assertThat(disposition).isNotNull();
 		assertThat(listener.outcomeOf(message)).isSameAs(disposition);
 		listener.clear();
