@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import io.messageconsumer.routing.JsonLimits;
+
 /**
  * Configuration of the consumer, bound from the {@code consumer.*} properties.
  *
@@ -34,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param overflowWait with {@code overflow=block}, how long the connection's thread may wait for room
  * @param handlerTimeout an attempt running longer counts as failed, and its lane moves on
  * @param health delivery-verifying health checks
+ * @param json limits of the parser that reads messages
  */
 @Validated
 @ConfigurationProperties("consumer")
@@ -51,7 +54,8 @@ public record ConsumerProperties(
 		@DefaultValue("dead-letter") @NotNull Overflow overflow,
 		@DefaultValue("100ms") @NotNull Duration overflowWait,
 		@DefaultValue("30s") @NotNull Duration handlerTimeout,
-		@DefaultValue @Valid Health health) {
+		@DefaultValue @Valid Health health,
+		@DefaultValue @Valid Json json) {
 
 	private static final long MAX_MESSAGE_BYTES_LIMIT = 512L * 1024 * 1024;
 
@@ -70,6 +74,9 @@ public record ConsumerProperties(
 		if (overflowWait != null && overflowWait.isNegative()) {
 			throw new IllegalArgumentException("consumer.overflow-wait must not be negative, was " + overflowWait);
 		}
+		if (maxMessageBytes != null && json != null) {
+			json.check(maxMessageBytes.toBytes());
+		}
 		if (mode != Mode.STREAM && channels.isEmpty() && patterns.isEmpty()) {
 			throw new IllegalArgumentException(
 					"consumer.channels and consumer.patterns are both empty: nothing to subscribe to");
@@ -83,6 +90,11 @@ public record ConsumerProperties(
 	/** Maximum accepted message size in bytes. */
 	public int maxMessageSize() {
 		return (int) this.maxMessageBytes.toBytes();
+	}
+
+	/** The parser limits, the ones left unset derived from {@code consumer.max-message-bytes}. */
+	public JsonLimits jsonLimits() {
+		return this.json.toLimits(maxMessageSize());
 	}
 
 	/** Where messages come from. */
@@ -128,6 +140,47 @@ public record ConsumerProperties(
 			if (canaryTimeout != null && (canaryTimeout.isZero() || canaryTimeout.isNegative())) {
 				throw new IllegalArgumentException("consumer.health.canary-timeout must be positive");
 			}
+		}
+
+	}
+
+	/**
+	 * Limits of the parser that reads messages; a message over one is rejected {@code invalid_json}.
+	 * The size limits left unset are {@code consumer.max-message-bytes}, which they may not exceed.
+	 *
+	 * @param maxNestingDepth deepest nesting of objects and arrays
+	 * @param maxNumberLength longest number literal, in characters
+	 * @param maxNameLength longest member name, in characters
+	 * @param maxStringLength longest string value, in characters
+	 * @param maxDocumentLength longest document
+	 * @param maxTokenCount most tokens in one document
+	 */
+	public record Json(@DefaultValue("64") @Min(1) @Max(1000) int maxNestingDepth,
+			@DefaultValue("100") @Min(1) @Max(1000) int maxNumberLength,
+			@DefaultValue("1024") @Min(1) @Max(65536) int maxNameLength, DataSize maxStringLength,
+			DataSize maxDocumentLength, @Min(1) Long maxTokenCount) {
+
+		void check(long maxMessageBytes) {
+			checkSize("max-string-length", (this.maxStringLength != null) ? this.maxStringLength.toBytes() : null,
+					maxMessageBytes);
+			checkSize("max-document-length",
+					(this.maxDocumentLength != null) ? this.maxDocumentLength.toBytes() : null, maxMessageBytes);
+			checkSize("max-token-count", this.maxTokenCount, maxMessageBytes);
+		}
+
+		private static void checkSize(String name, Long value, long maxMessageBytes) {
+			if (value != null && (value < 1 || value > maxMessageBytes)) {
+				throw new IllegalArgumentException("consumer.json." + name + " must be between 1 and "
+						+ "consumer.max-message-bytes (" + maxMessageBytes + "), was " + value);
+			}
+		}
+
+		JsonLimits toLimits(int maxMessageBytes) {
+			int maxString = (this.maxStringLength != null) ? (int) this.maxStringLength.toBytes() : maxMessageBytes;
+			long maxDocument = (this.maxDocumentLength != null) ? this.maxDocumentLength.toBytes() : maxMessageBytes;
+			long maxTokens = (this.maxTokenCount != null) ? this.maxTokenCount : maxMessageBytes;
+			return new JsonLimits(this.maxNestingDepth, this.maxNumberLength, this.maxNameLength, maxString,
+					maxDocument, maxTokens);
 		}
 
 	}

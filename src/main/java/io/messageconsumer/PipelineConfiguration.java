@@ -76,7 +76,7 @@ class PipelineConfiguration {
 	MessagePipeline messagePipeline(ConsumerProperties properties, MessageRouter router, Validator validator,
 			TimeoutHandlerInvoker timeoutInvoker, ConsumerMetrics metrics, DeadLetterWriter deadLetters,
 			SequenceGapTracker gapTracker) {
-		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.maxMessageSize()),
+		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.jsonLimits()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
 		RetryPolicy retryPolicy = new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),

@@ -29,6 +29,13 @@ class ConfigurationFailureTests {
 			consumer.shutdown.drain-timeout=-5s    | consumer.shutdown.drain-timeout
 			consumer.streams.claim-min-idle=0s     | consumer.streams.claim-min-idle
 			consumer.streams.batch-size=0          | consumer.streams.batch-size
+			consumer.json.max-nesting-depth=0      | consumer.json.max-nesting-depth
+			consumer.json.max-nesting-depth=100000 | consumer.json.max-nesting-depth
+			consumer.json.max-number-length=5000   | consumer.json.max-number-length
+			consumer.json.max-name-length=0        | consumer.json.max-name-length
+			consumer.json.max-string-length=2MB    | consumer.json.max-string-length
+			consumer.json.max-document-length=0B   | consumer.json.max-document-length
+			consumer.json.max-token-count=0        | consumer.json.max-token-count
 			""")
 	void failsStartupWithOneLineNamingTheProperty(String property, String named) {
 		Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(ConsumerApplication.class)

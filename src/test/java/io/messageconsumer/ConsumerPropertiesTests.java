@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import io.messageconsumer.ConsumerProperties.DeadLetter;
+import io.messageconsumer.ConsumerProperties.Json;
 import io.messageconsumer.ConsumerProperties.Mode;
 import io.messageconsumer.ConsumerProperties.Retry;
 import io.messageconsumer.ConsumerProperties.Shutdown;
 import io.messageconsumer.ConsumerProperties.Streams;
+import io.messageconsumer.routing.JsonLimits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -26,6 +28,34 @@ class ConsumerPropertiesTests {
 
 	private static final Streams STREAMS = new Streams(List.of("orders-stream", "notifications-stream"),
 			"message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
+
+	private static final Json JSON = new Json(64, 100, 1024, null, null, null);
+
+	@Test
+	void derivesUnsetJsonSizeLimitsFromTheMessageSizeLimit() {
+		ConsumerProperties properties = properties(Mode.PUBSUB, List.of("orders"), List.of(), 1,
+				DataSize.ofKilobytes(64));
+		assertThat(properties.jsonLimits()).isEqualTo(new JsonLimits(64, 100, 1024, 65_536, 65_536, 65_536));
+	}
+
+	@Test
+	void keepsExplicitJsonLimits() {
+		ConsumerProperties properties = properties(Mode.PUBSUB, List.of("orders"), List.of(), 1,
+				DataSize.ofKilobytes(64), new Json(16, 30, 200, DataSize.ofKilobytes(8), DataSize.ofKilobytes(32), 4_000L));
+		assertThat(properties.jsonLimits()).isEqualTo(new JsonLimits(16, 30, 200, 8_192, 32_768, 4_000));
+	}
+
+	@Test
+	void rejectsJsonSizeLimitsAboveTheMessageSizeLimitNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.PUBSUB, List.of("orders"), List.of(), 1, DataSize.ofKilobytes(64),
+					new Json(64, 100, 1024, DataSize.ofMegabytes(1), null, null)))
+			.withMessageStartingWith("consumer.json.max-string-length must be between 1 and");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> properties(Mode.PUBSUB, List.of("orders"), List.of(), 1, DataSize.ofKilobytes(64),
+					new Json(64, 100, 1024, null, null, 0L)))
+			.withMessageStartingWith("consumer.json.max-token-count");
+	}
 
 	@Test
 	void defaultsConcurrencyToTheNumberOfProcessors() {
@@ -69,7 +99,7 @@ class ConsumerPropertiesTests {
 			.isThrownBy(() -> new ConsumerProperties(Mode.BOTH, List.of("orders"), List.of(), 1, 10_000,
 					DataSize.ofMegabytes(1), RETRY, DEAD_LETTER, SHUTDOWN, none, ConsumerProperties.Overflow.DEAD_LETTER,
 					Duration.ofMillis(100), Duration.ofSeconds(30), new ConsumerProperties.Health(Duration.ofSeconds(10),
-							Duration.ofSeconds(5), "consumer:canary:{instance}")))
+							Duration.ofSeconds(5), "consumer:canary:{instance}"), JSON))
 			.withMessageContaining("consumer.streams.keys");
 	}
 
@@ -128,10 +158,15 @@ class ConsumerPropertiesTests {
 
 	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
 			Integer concurrency, DataSize maxMessageBytes) {
+		return properties(mode, channels, patterns, concurrency, maxMessageBytes, JSON);
+	}
+
+	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
+			Integer concurrency, DataSize maxMessageBytes, Json json) {
 		return new ConsumerProperties(mode, channels, patterns, concurrency, 10_000, maxMessageBytes, RETRY,
 				DEAD_LETTER, SHUTDOWN, STREAMS, ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100),
 				Duration.ofSeconds(30), new ConsumerProperties.Health(Duration.ofSeconds(10), Duration.ofSeconds(5),
-						"consumer:canary:{instance}"));
+						"consumer:canary:{instance}"), json);
 	}
 
 }

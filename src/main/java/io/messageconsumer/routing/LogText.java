@@ -13,7 +13,7 @@ public final class LogText {
 	}
 
 	/**
-	 * Truncate to {@link #MAX_LENGTH} characters and escape control characters.
+	 * Escape control characters and truncate to {@link #MAX_LENGTH} characters, escapes included.
 	 * @param text the untrusted text, may be {@code null}
 	 * @return text safe for one log line
 	 */
@@ -22,39 +22,49 @@ public final class LogText {
 	}
 
 	/**
-	 * Truncate to {@code maxLength} characters and escape control characters.
+	 * Escape control characters and truncate to {@code maxLength} characters, escapes included
+	 * (never cut in half); {@code ...} is appended when text was dropped.
 	 * @param text the untrusted text, may be {@code null}
-	 * @param maxLength characters kept before {@code ...} is appended
+	 * @param maxLength longest result before {@code ...} is appended
 	 * @return text safe for one log line
 	 */
 	public static String safe(String text, int maxLength) {
 		if (text == null) {
 			return "null";
 		}
-		int end = Math.min(text.length(), maxLength);
-		StringBuilder out = new StringBuilder(end + 16);
-		for (int i = 0; i < end; i++) {
-			char c = text.charAt(i);
-			if (c == '\n') {
-				out.append("\\n");
+		StringBuilder out = new StringBuilder(Math.min(text.length(), maxLength) + 3);
+		for (int i = 0; i < text.length(); i++) {
+			String escape = escape(text.charAt(i));
+			int length = (escape != null) ? escape.length() : 1;
+			if (out.length() + length > maxLength) {
+				return out.append("...").toString();
 			}
-			else if (c == '\r') {
-				out.append("\\r");
-			}
-			else if (c == '\t') {
-				out.append("\\t");
-			}
-			else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-				out.append(String.format("\\u%04x", (int) c));
+			if (escape != null) {
+				out.append(escape);
 			}
 			else {
-				out.append(c);
+				out.append(text.charAt(i));
 			}
-		}
-		if (text.length() > maxLength) {
-			out.append("...");
 		}
 		return out.toString();
 	}
+
+	private static String escape(char c) {
+		if (c == '\n') {
+			return "\\n";
+		}
+		if (c == '\r') {
+			return "\\r";
+		}
+		if (c == '\t') {
+			return "\\t";
+		}
+		if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+			return "\\u" + HEX[(c >> 12) & 0xF] + HEX[(c >> 8) & 0xF] + HEX[(c >> 4) & 0xF] + HEX[c & 0xF];
+		}
+		return null;
+	}
+
+	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
 }

@@ -21,31 +21,41 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class MessageJson {
 
-	/** Deepest nesting of objects and arrays accepted. */
-	public static final int MAX_NESTING_DEPTH = 64;
+	/** Default deepest nesting of objects and arrays accepted. */
+	public static final int MAX_NESTING_DEPTH = JsonLimits.DEFAULT_MAX_NESTING_DEPTH;
 
-	/** Longest number literal accepted, in characters. */
-	public static final int MAX_NUMBER_LENGTH = 100;
+	/** Default longest number literal accepted, in characters. */
+	public static final int MAX_NUMBER_LENGTH = JsonLimits.DEFAULT_MAX_NUMBER_LENGTH;
 
-	/** Longest member name accepted, in characters. */
-	public static final int MAX_NAME_LENGTH = 1024;
+	/** Default longest member name accepted, in characters. */
+	public static final int MAX_NAME_LENGTH = JsonLimits.DEFAULT_MAX_NAME_LENGTH;
 
 	private MessageJson() {
 	}
 
 	/**
-	 * Create the mapper.
-	 * @param maxMessageBytes the message size limit; it also bounds document and string length
+	 * Create the mapper with the default limits.
+	 * @param maxMessageBytes the message size limit; it also bounds document and string length and
+	 * token count
 	 * @return the mapper
 	 */
 	public static JsonMapper create(int maxMessageBytes) {
+		return create(JsonLimits.defaults(maxMessageBytes));
+	}
+
+	/**
+	 * Create the mapper.
+	 * @param limits the parser limits
+	 * @return the mapper
+	 */
+	public static JsonMapper create(JsonLimits limits) {
 		StreamReadConstraints constraints = StreamReadConstraints.builder()
-			.maxNestingDepth(MAX_NESTING_DEPTH)
-			.maxNumberLength(MAX_NUMBER_LENGTH)
-			.maxNameLength(MAX_NAME_LENGTH)
-			.maxStringLength(maxMessageBytes)
-			.maxDocumentLength(maxMessageBytes)
-			.maxTokenCount(maxMessageBytes)
+			.maxNestingDepth(limits.maxNestingDepth())
+			.maxNumberLength(limits.maxNumberLength())
+			.maxNameLength(limits.maxNameLength())
+			.maxStringLength(limits.maxStringLength())
+			.maxDocumentLength(limits.maxDocumentLength())
+			.maxTokenCount(limits.maxTokenCount())
 			.build();
 		JsonFactory factory = JsonFactory.builder()
 			.streamReadConstraints(constraints)

@@ -191,6 +191,30 @@ class EnvelopeDecoderTests {
 	}
 
 	@Test
+	void appliesConfiguredLimitsInsteadOfTheDefaults() {
+		JsonLimits tight = new JsonLimits(8, 10, 16, 32, 200, 40);
+		EnvelopeDecoder configured = new EnvelopeDecoder(MessageJson.create(tight), MAX_BYTES);
+		assertThat(configured.decode(nested(8)).type()).isEqualTo("order");
+		assertRejectedBy(configured, nested(9), "nesting depth");
+		assertThat(configured.decode(utf8("{\"type\":\"order\",\"total\":" + "9".repeat(10) + "}")).type())
+			.isEqualTo("order");
+		assertRejectedBy(configured, utf8("{\"type\":\"order\",\"total\":" + "9".repeat(11) + "}"), "Number");
+		assertRejectedBy(configured, utf8("{\"type\":\"order\",\"" + "n".repeat(17) + "\":1}"), "Name");
+		// A string that is read (here the id) is checked; one in a member nobody reads is skipped uncopied.
+		assertRejectedBy(configured, utf8("{\"type\":\"order\",\"id\":\"" + "x".repeat(33) + "\"}"), "String");
+		assertRejectedBy(configured, utf8("{\"type\":\"order\",\"s\":\"" + " ".repeat(200) + "\"}"),
+				"Document");
+		assertRejectedBy(configured, utf8("{\"type\":\"order\",\"a\":[" + "1,".repeat(40) + "1]}"), "Token");
+	}
+
+	private static void assertRejectedBy(EnvelopeDecoder decoder, byte[] body, String limit) {
+		RejectedMessageException ex = catchThrowableOfType(RejectedMessageException.class, () -> decoder.decode(body));
+		assertThat(ex).as("decoding %s must be rejected", describe(body)).isNotNull();
+		assertThat(ex.reason()).isEqualTo(RejectReason.INVALID_JSON);
+		assertThat(ex.getMessage()).containsIgnoringCase(limit);
+	}
+
+	@Test
 	void escapesControlCharactersInInvalidJsonDetail() {
 		RejectedMessageException ex = rejection(utf8("{\"type\":\"order\"\r\nFORGED}"));
 		assertThat(ex.reason()).isEqualTo(RejectReason.INVALID_JSON);

@@ -57,15 +57,22 @@ class LogTextTests {
 	}
 
 	@Test
-	void truncatesBeforeEscapingSoEscapesAreNeverCutInHalf() {
-		String safe = LogText.safe("ab\ncd", 3);
-		assertThat(safe).isEqualTo("ab\\n...");
+	void neverCutsAnEscapeInHalf() {
+		assertThat(LogText.safe("ab\ncd", 3)).isEqualTo("ab...");
+		assertThat(LogText.safe("ab\ncd", 4)).isEqualTo("ab\\n...");
+	}
+
+	@Test
+	void countsEscapesTowardsTheLength() {
+		String safe = LogText.safe("\u0000".repeat(100));
+		assertThat(safe).hasSize(42 * "\\u0000".length() + "...".length());
+		assertThat(safe.length()).isLessThanOrEqualTo(LogText.MAX_LENGTH + 3);
 	}
 
 	@Test
 	void boundsTheOutputOfAHugeControlCharacterFlood() {
 		String safe = LogText.safe("\u0001".repeat(1_000_000));
-		assertThat(safe).hasSize(LogText.MAX_LENGTH * "\\u0001".length() + "...".length());
+		assertThat(safe).hasSize(42 * "\\u0001".length() + "...".length()).hasSizeLessThanOrEqualTo(LogText.MAX_LENGTH + 3);
 	}
 
 }

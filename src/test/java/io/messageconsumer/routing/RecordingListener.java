@@ -36,6 +36,12 @@ class RecordingListener implements PipelineListener {
 		return List.copyOf(this.outcomes);
 	}
 
+	/** Forget everything recorded so far. */
+	void clear() {
+		this.received.clear();
+		this.outcomes.clear();
+	}
+
 	/** The dispositions recorded for this very message (by identity), in order. */
 	List<Disposition> outcomesOf(InboundMessage message) {
 		return this.outcomes.stream().filter((recorded) -> recorded.message() == message).map(Recorded::disposition).toList();
