@@ -102,6 +102,8 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	/** Dropped reader connections the watchdog is restoring. */
 	private int restoring;
 
+	private long lastReconnectNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+
 	/**
 	 * Create the source.
 	 * @param settings the {@code consumer.streams.*} settings
@@ -192,8 +194,10 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 				this.settings.consumerName(), this.settings.batchSize(), this.settings.block());
 		List<StreamReader> created = new ArrayList<>();
 		for (String key : this.settings.keys()) {
-			created.add(new StreamReader(key, readerSettings, this.connections.factory(), this.dispatcher,
-					this.acknowledger));
+			StreamReader reader = new StreamReader(key, readerSettings, this.connections.factory(), this.dispatcher,
+					this.acknowledger);
+			reader.onRecovery(this::readerRecovered);
+			created.add(reader);
 		}
 		this.readers = List.copyOf(created);
 		List<Thread> started = new ArrayList<>();
@@ -265,7 +269,21 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 				&& !this.connections.isSentinel(activated.remoteAddress())) {
 			this.restoring--;
 			this.reconnects.increment();
+			this.lastReconnectNanos = System.nanoTime();
 			logger.info("Stream reader reconnected to " + activated.remoteAddress());
+		}
+	}
+
+	/**
+	 * A reader read again after its connection failed: when Lettuce did not restore the connection
+	 * (the reader opened a new one), no connection event counted it, so it counts here, unless an
+	 * event counted a reconnect within the reader's timeout.
+	 */
+	private synchronized void readerRecovered() {
+		long since = System.nanoTime() - this.lastReconnectNanos;
+		if (since > this.settings.block().plusSeconds(5).toNanos()) {
+			this.reconnects.increment();
+			this.lastReconnectNanos = System.nanoTime();
 		}
 	}
 

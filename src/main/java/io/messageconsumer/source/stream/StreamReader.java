@@ -79,6 +79,11 @@ final class StreamReader implements Runnable {
 
 	private volatile String problem = "not started";
 
+	private boolean readBefore;
+
+	private Runnable recovered = () -> {
+	};
+
 	StreamReader(String key, StreamSettings settings, RedisConnectionFactory connections, MessageDispatcher dispatcher,
 			StreamAcknowledger acknowledger) {
 		this.key = key;
@@ -90,6 +95,11 @@ final class StreamReader implements Runnable {
 		this.connections = connections;
 		this.dispatcher = dispatcher;
 		this.acknowledger = acknowledger;
+	}
+
+	/** Run when the reader reads again after a failure. */
+	void onRecovery(Runnable action) {
+		this.recovered = action;
 	}
 
 	String name() {
@@ -192,8 +202,13 @@ final class StreamReader implements Runnable {
 					this.lastReadNanos = System.nanoTime();
 					if (this.problem != null) {
 						logger.info("Reading stream " + this.key + " as " + consumerName());
+						if (this.readBefore) {
+							// Read again after losing its connection: a reconnect, even on a new connection.
+							this.recovered.run();
+						}
 						this.problem = null;
 					}
+					this.readBefore = true;
 					backoffMillis = 100;
 					if (!NEW_ENTRIES.equals(offset)) {
 						// This consumer's own pending entries, left by a previous run: then new ones.
