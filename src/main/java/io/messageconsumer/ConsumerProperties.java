@@ -77,6 +77,12 @@ public record ConsumerProperties(
 		if (maxMessageBytes != null && json != null) {
 			json.check(maxMessageBytes.toBytes());
 		}
+		if (maxMessageBytes != null && deadLetter != null && deadLetter.bufferSize() != null
+				&& deadLetter.bufferSize().toBytes() < 2 * maxMessageBytes.toBytes()) {
+			throw new IllegalArgumentException("consumer.dead-letter.buffer-size must hold at least two of the largest "
+					+ "messages (2 x consumer.max-message-bytes = " + 2 * maxMessageBytes.toBytes() + " bytes), was "
+					+ deadLetter.bufferSize().toBytes());
+		}
 		if (mode != Mode.STREAM && channels.isEmpty() && patterns.isEmpty()) {
 			throw new IllegalArgumentException(
 					"consumer.channels and consumer.patterns are both empty: nothing to subscribe to");
@@ -215,9 +221,12 @@ public record ConsumerProperties(
 	 * @param stream stream key
 	 * @param maxLength approximate MAXLEN of the stream
 	 * @param replayEnabled expose the {@code deadletters} Actuator endpoint that lists and replays entries
+	 * @param bufferSize bytes of dead letters held while they wait to be written (payloads plus a fixed
+	 * allowance per entry); a burst that overflows the lanes waits here, not in a count-bounded queue
 	 */
 	public record DeadLetter(@DefaultValue("consumer:dead-letter") @NotBlank String stream,
-			@DefaultValue("100000") @Min(1) long maxLength, @DefaultValue("false") boolean replayEnabled) {
+			@DefaultValue("100000") @Min(1) long maxLength, @DefaultValue("false") boolean replayEnabled,
+			@DefaultValue("64MB") @NotNull DataSize bufferSize) {
 	}
 
 	/**

@@ -20,6 +20,7 @@ import io.messageconsumer.monitoring.ConsumerHealthIndicator;
 import io.messageconsumer.monitoring.ConsumerMetrics;
 import io.messageconsumer.monitoring.DispatcherMeterBinder;
 import io.messageconsumer.monitoring.GapTrackingProperties;
+import io.messageconsumer.monitoring.ReadinessAnnouncer;
 import io.messageconsumer.monitoring.SequenceGapTracker;
 import io.messageconsumer.routing.AcknowledgingListener;
 import io.messageconsumer.routing.EnvelopeDecoder;
@@ -54,7 +55,8 @@ class PipelineConfiguration {
 	@Bean
 	DeadLetterWriter deadLetterWriter(StringRedisTemplate redis, MeterRegistry meters, ConsumerProperties properties) {
 		return new DeadLetterWriter(redis, meters, properties.deadLetter().stream(),
-				properties.deadLetter().maxLength(), properties.maxMessageSize(), Math.max(10_000, properties.queueCapacity()));
+				properties.deadLetter().maxLength(), properties.maxMessageSize(),
+				properties.deadLetter().bufferSize().toBytes());
 	}
 
 	@Bean
@@ -73,9 +75,14 @@ class PipelineConfiguration {
 	}
 
 	@Bean
+	OutcomeLogger outcomeLogger() {
+		return new OutcomeLogger();
+	}
+
+	@Bean
 	MessagePipeline messagePipeline(ConsumerProperties properties, MessageRouter router, Validator validator,
 			TimeoutHandlerInvoker timeoutInvoker, ConsumerMetrics metrics, DeadLetterWriter deadLetters,
-			SequenceGapTracker gapTracker) {
+			SequenceGapTracker gapTracker, OutcomeLogger outcomeLogger) {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.jsonLimits()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
@@ -84,7 +91,7 @@ class PipelineConfiguration {
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// Outcome listeners, in the order they run.
 		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
-				List.of(gapTracker, metrics, deadLetters, new AcknowledgingListener(), new OutcomeLogger()));
+				List.of(gapTracker, metrics, deadLetters, new AcknowledgingListener(), outcomeLogger));
 	}
 
 	@Bean
@@ -106,6 +113,12 @@ class PipelineConfiguration {
 	ConsumerHealthIndicator consumerHealthIndicator(ConsumerProperties properties, List<SourceStatus.Source> sources,
 			MessageDispatcher dispatcher) {
 		return new ConsumerHealthIndicator(properties, sources, dispatcher);
+	}
+
+	@Bean
+	ReadinessAnnouncer readinessAnnouncer(ConsumerProperties properties, List<SourceStatus.Source> sources,
+			MessageDispatcher dispatcher) {
+		return new ReadinessAnnouncer(properties, sources, dispatcher::isRunning);
 	}
 
 	@Bean

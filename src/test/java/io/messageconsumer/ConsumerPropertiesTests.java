@@ -22,7 +22,8 @@ class ConsumerPropertiesTests {
 
 	private static final Retry RETRY = new Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
 
-	private static final DeadLetter DEAD_LETTER = new DeadLetter("consumer:dead-letter", 100_000, false);
+	private static final DeadLetter DEAD_LETTER = new DeadLetter("consumer:dead-letter", 100_000, false,
+			DataSize.ofMegabytes(64));
 
 	private static final Shutdown SHUTDOWN = new Shutdown(Duration.ofSeconds(30));
 
@@ -30,6 +31,16 @@ class ConsumerPropertiesTests {
 			"message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
 
 	private static final Json JSON = new Json(64, 100, 1024, null, null, null);
+
+	@Test
+	void refusesADeadLetterBufferThatCannotHoldTwoOfTheLargestMessages() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ConsumerProperties(Mode.PUBSUB, List.of("orders"), List.of(), 1, 10_000,
+					DataSize.ofMegabytes(1), RETRY,
+					new DeadLetter("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(1)), SHUTDOWN, STREAMS,
+					ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100), Duration.ofSeconds(30), null, JSON))
+			.withMessageStartingWith("consumer.dead-letter.buffer-size must hold at least two of the largest messages");
+	}
 
 	@Test
 	void derivesUnsetJsonSizeLimitsFromTheMessageSizeLimit() {

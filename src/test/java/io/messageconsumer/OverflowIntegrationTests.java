@@ -1,5 +1,6 @@
 package io.messageconsumer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
@@ -23,6 +25,7 @@ import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
 import io.messageconsumer.support.RedisProbe;
+import io.messageconsumer.support.RespPipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 @RedisIntegrationTest
 @TestPropertySource(properties = { "consumer.channels=burst", "consumer.queue-capacity=100",
-		"consumer.dead-letter.stream=overflow-test:dead-letter" })
+		"consumer.dead-letter.stream=overflow-test:dead-letter", "consumer.dead-letter.max-length=1000000" })
 class OverflowIntegrationTests {
 
 	private static final int MESSAGES = 20_000;
@@ -43,6 +46,9 @@ class OverflowIntegrationTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private LettuceConnectionFactory connectionFactory;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -78,6 +84,33 @@ class OverflowIntegrationTests {
 		assertThat(this.meters.get("consumer.redis.reconnects").counter().count()).isZero();
 		assertThat(subscriberIds()).as("the subscriber connection was never cut").isEqualTo(subscribersBefore);
 		assertThat(this.meters.get("consumer.dead.letters.dropped").counter().count()).isZero();
+	}
+
+	@Test
+	void burstThatOutrunsTheWriterDropsNoDeadLetter() throws IOException {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+		double receivedBefore = received();
+		double handledBefore = processed() + overflowed();
+		double overflowedBefore = overflowed();
+		long deadLettersBefore = deadLetterStreamLength();
+		int burst = 100_000;
+		// Written in one go, as redis-cli --pipe does: far faster than the lanes (about 1 ms a message) take them.
+		RespPipe.publish(this.connectionFactory.getHostName(), this.connectionFactory.getPort(), "burst", burst, (i) -> "{\"type\":\"slow\",\"id\":\"b-" + i + "\"}");
+		await().atMost(Duration.ofSeconds(120)).until(() -> received() - receivedBefore == burst
+				&& processed() + overflowed() - handledBefore == burst);
+		long overflowed = (long) (overflowed() - overflowedBefore);
+		await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterStreamLength() - deadLettersBefore == overflowed);
+		System.out.printf("Burst of %d: overflowed %d, dead letters written %d, dropped %.0f%n", burst, overflowed,
+				deadLetterStreamLength() - deadLettersBefore,
+				this.meters.get("consumer.dead.letters.dropped").counter().count());
+		assertThat(overflowed).isGreaterThan(burst / 2);
+		assertThat(this.meters.get("consumer.dead.letters.dropped").counter().count()).isZero();
+	}
+
+	private long deadLetterStreamLength() {
+		Long length = this.redis.opsForStream().size("overflow-test:dead-letter");
+		return (length != null) ? length : 0;
 	}
 
 	private List<String> subscriberIds() {

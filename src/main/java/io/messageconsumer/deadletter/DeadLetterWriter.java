@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
@@ -22,26 +22,27 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.stream.ByteRecord;
-import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 
 import io.messageconsumer.batch.BatchWriterThread;
-import io.messageconsumer.routing.Acknowledgement;
 import io.messageconsumer.routing.Disposition;
 import io.messageconsumer.routing.InboundMessage;
+import io.messageconsumer.routing.PeriodicSummary;
 import io.messageconsumer.routing.PipelineListener;
 import io.messageconsumer.routing.RejectReason;
 
 /**
  * Writes rejected and failed messages to the dead-letter stream.
  * <p>
- * Entries are buffered (bounded) and written by one thread in pipelined batches, so no caller,
- * least of all the Redis connection's thread, ever waits for Redis. While Redis is away the
- * writer keeps the entries and retries; on shutdown it flushes what it holds. A stream entry is
- * acknowledged only once its dead letter is written; one that cannot be written is released, so
- * its stream delivers it again.
+ * Entries are buffered and written by one thread in pipelined batches, so no caller, least of
+ * all the Redis connection's thread, ever waits for Redis. The buffer is bounded by bytes
+ * ({@code consumer.dead-letter.buffer-size}: payloads plus a fixed allowance per entry), not by
+ * count, so a burst that overflows every lane waits here while the writer catches up. While Redis
+ * is away the writer keeps the entries and retries; on shutdown it flushes what it holds. A stream
+ * entry is acknowledged only once its dead letter is written; one that cannot be written is
+ * released, so its stream delivers it again.
  */
 public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
@@ -50,13 +51,10 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(DeadLetterWriter.class);
 
-	private static final int BATCH = 256;
+	/** Entries per pipelined round trip. */
+	private static final int BATCH = 1024;
 
 	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final int MAX_DETAIL_BYTES = 1024;
-
-	private static final int TOO_LARGE_PREFIX_BYTES = 1024;
 
 	private final StringRedisTemplate redis;
 
@@ -66,13 +64,20 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 
 	private final int maxPayloadBytes;
 
-	private final BlockingQueue<Entry> buffer;
+	private final long bufferLimitBytes;
 
-	private final Map<RejectReason, Counter> written = new LinkedHashMap<>();
+	private final LinkedBlockingQueue<DeadLetterRecord> buffer = new LinkedBlockingQueue<>();
+
+	/** Bytes of the entries buffered or being written. */
+	private final AtomicLong bufferedBytes = new AtomicLong();
+
+	private final Map<RejectReason, Counter> written = new EnumMap<>(RejectReason.class);
 
 	private final Counter dropped;
 
-	private final BatchWriterThread<Entry> thread;
+	private final PeriodicSummary drops;
+
+	private final BatchWriterThread<DeadLetterRecord> thread;
 
 	/**
 	 * Create the writer.
@@ -81,19 +86,23 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	 * @param stream the dead-letter stream key
 	 * @param maxLength approximate MAXLEN of the stream
 	 * @param maxPayloadBytes the largest payload kept (the message size limit)
-	 * @param bufferCapacity entries held while waiting to be written
+	 * @param bufferLimitBytes bytes of entries held while waiting to be written
 	 */
 	public DeadLetterWriter(StringRedisTemplate redis, MeterRegistry meters, String stream, long maxLength,
-			int maxPayloadBytes, int bufferCapacity) {
+			int maxPayloadBytes, long bufferLimitBytes) {
 		this.redis = redis;
 		this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
 		this.addArgs = new XAddArgs().maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
-		this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+		this.bufferLimitBytes = bufferLimitBytes;
 		this.thread = new BatchWriterThread<>("dead-letter-writer", this.buffer, BATCH, this::write, this::abandon);
 		this.dropped = Counter.builder("consumer.dead.letters.dropped")
 			.description("Dead letters that could not be written: the writer's buffer was full or Redis was gone at shutdown")
 			.register(meters);
+		this.drops = new PeriodicSummary(Duration.ofSeconds(5),
+				(count) -> logger.error("Dead-letter buffer full (consumer.dead-letter.buffer-size=" + bufferLimitBytes
+						+ " bytes): " + count + " dead letter(s) dropped since the last report, "
+						+ (long) this.dropped.count() + " in all"));
 		for (RejectReason reason : RejectReason.values()) {
 			this.written.put(reason, Counter.builder("consumer.dead.letters")
 				.description("Messages written to the dead-letter stream")
@@ -108,15 +117,22 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 			// A replay that fails again keeps its original entry instead of adding one.
 			return;
 		}
-		if (!this.buffer.offer(new Entry(disposition.reason(), toRecord(message, disposition), message.acknowledgement()))) {
-			if (message.redeliverable()) {
-				// Not recorded: its stream delivers it again.
-				message.acknowledgement().release();
-			}
+		DeadLetterRecord entry = DeadLetterRecord.of(message, disposition, this.maxPayloadBytes, Instant.now());
+		long size = entry.size();
+		if (this.bufferedBytes.addAndGet(size) > this.bufferLimitBytes) {
+			this.bufferedBytes.addAndGet(-size);
+			entry.release();
 			this.dropped.increment();
-			logger.error("Dead-letter buffer full: a " + disposition.reason().code()
-					+ " message could not be dead-lettered (dropped so far: " + (long) this.dropped.count() + ")");
+			this.drops.record();
+			return;
 		}
+		this.buffer.add(entry);
+	}
+
+	/** Report the drops not reported yet, once the interval has passed. */
+	@Scheduled(fixedDelay = 1000)
+	public void reportDrops() {
+		this.drops.flush();
 	}
 
 	/**
@@ -135,59 +151,11 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 		return this.buffer.size();
 	}
 
-	private ByteRecord toRecord(InboundMessage message, Disposition disposition) {
-		Map<byte[], byte[]> fields = new LinkedHashMap<>();
-		put(fields, "reason", disposition.reason().code());
-		put(fields, "detail", truncate(String.valueOf(disposition.detail()), MAX_DETAIL_BYTES));
-		put(fields, "source", message.source());
-		put(fields, "channel", message.channel());
-		if (disposition.type() != null) {
-			put(fields, "type", disposition.type());
-		}
-		if (disposition.id() != null) {
-			put(fields, "id", disposition.id());
-		}
-		fields.put(bytes("payload"), payload(message.body(), disposition.reason()));
-		put(fields, "attempts", Integer.toString(disposition.attempts()));
-		put(fields, "at", Instant.now().toString());
-		return StreamRecords.rawBytes(fields).withStreamKey(this.streamKey);
-	}
-
-	private byte[] payload(byte[] body, RejectReason reason) {
-		int limit = (reason == RejectReason.TOO_LARGE) ? TOO_LARGE_PREFIX_BYTES : this.maxPayloadBytes;
-		if (body.length <= limit) {
-			return body;
-		}
-		byte[] prefix = new byte[limit];
-		System.arraycopy(body, 0, prefix, 0, limit);
-		return prefix;
-	}
-
-	private static String truncate(String text, int maxBytes) {
-		byte[] bytes = bytes(text);
-		if (bytes.length <= maxBytes) {
-			return text;
-		}
-		// Cut on a character boundary, leaving room for the ellipsis.
-		int end = Math.min(text.length(), maxBytes - 3);
-		while (end > 0 && bytes(text.substring(0, end)).length > maxBytes - 3) {
-			end--;
-		}
-		return text.substring(0, end) + "...";
-	}
-
-	private static void put(Map<byte[], byte[]> fields, String name, String value) {
-		fields.put(bytes(name), bytes(value));
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
 	/** Redis gone at shutdown: what is left is lost, and stream entries among it stay pending. */
-	private void abandon(List<Entry> left, RuntimeException cause) {
+	private void abandon(List<DeadLetterRecord> left, RuntimeException cause) {
 		this.dropped.increment(left.size());
-		left.forEach(Entry::release);
+		left.forEach(DeadLetterRecord::release);
+		this.bufferedBytes.addAndGet(-sizeOf(left));
 		logger.error("Dead-letter stream unreachable at shutdown: " + left.size() + " entries not written: "
 				+ cause.getMessage());
 	}
@@ -196,25 +164,32 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	 * One pipelined round trip on the application's shared connection. (Spring's
 	 * {@code executePipelined} would open, and close, a dedicated connection per batch.)
 	 */
-	private void write(List<Entry> batch) {
+	private void write(List<DeadLetterRecord> batch) {
 		this.redis.execute((RedisCallback<Object>) (connection) -> {
 			@SuppressWarnings("unchecked")
 			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
 			List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
-			for (Entry entry : batch) {
-				replies.add(commands.xadd(this.streamKey, this.addArgs, entry.record().getValue()));
+			for (DeadLetterRecord entry : batch) {
+				replies.add(commands.xadd(this.streamKey, this.addArgs, (Object[]) entry.fields()));
 			}
 			awaitAll(replies);
 			return null;
 		});
-		for (Entry entry : batch) {
-			this.written.get(entry.reason()).increment();
-			if (entry.acknowledgement() != null) {
-				// Its outcome is recorded now: a stream entry may be acknowledged.
-				entry.acknowledgement().acknowledge();
-			}
+		for (DeadLetterRecord entry : batch) {
+			this.written.get(entry.disposition().reason()).increment();
+			// Its outcome is recorded now: a stream entry may be acknowledged.
+			entry.acknowledge();
 		}
+		this.bufferedBytes.addAndGet(-sizeOf(batch));
+	}
+
+	private static long sizeOf(List<DeadLetterRecord> entries) {
+		long bytes = 0;
+		for (DeadLetterRecord entry : entries) {
+			bytes += entry.size();
+		}
+		return bytes;
 	}
 
 	private static void awaitAll(List<RedisFuture<String>> replies) {
@@ -242,17 +217,6 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return PHASE;
-	}
-
-	/** A dead letter to write; the acknowledgement of a stream entry is told once it is written. */
-	private record Entry(RejectReason reason, ByteRecord record, Acknowledgement acknowledgement) {
-
-		void release() {
-			if (this.acknowledgement != null) {
-				this.acknowledgement.release();
-			}
-		}
-
 	}
 
 }

@@ -1,25 +1,25 @@
 package io.messageconsumer.routing;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * Logs each rejected or failed message on one line, with message-derived text made safe.
  * <p>
  * Overflow is the exception: under overload one line per message would make things worse,
- * so overflows are summed up in at most one line every five seconds.
+ * so overflows are summed up in at most one line every five seconds, and the last of a burst
+ * are reported within about five seconds even when no later overflow comes.
  */
 public class OutcomeLogger implements PipelineListener {
 
 	private static final Log logger = LogFactory.getLog(OutcomeLogger.class);
 
-	private static final long OVERFLOW_LOG_INTERVAL_NANOS = 5_000_000_000L;
-
-	private final AtomicLong overflowed = new AtomicLong();
-
-	private final AtomicLong lastOverflowLog = new AtomicLong(System.nanoTime() - OVERFLOW_LOG_INTERVAL_NANOS);
+	private final PeriodicSummary overflows = new PeriodicSummary(Duration.ofSeconds(5),
+			(count) -> logger.warn("Buffers full: " + count + " message(s) dead-lettered as overflow since the last report"));
 
 	@Override
 	public void onOutcome(InboundMessage message, Disposition disposition) {
@@ -27,7 +27,7 @@ public class OutcomeLogger implements PipelineListener {
 			return;
 		}
 		if (disposition.reason() == RejectReason.OVERFLOW) {
-			logOverflow();
+			this.overflows.record();
 			return;
 		}
 		logger.warn("Message " + disposition.outcome().tag() + ": reason=" + disposition.reason().code() + " source="
@@ -36,14 +36,10 @@ public class OutcomeLogger implements PipelineListener {
 				+ disposition.attempts() + " detail=" + LogText.safe(disposition.detail()));
 	}
 
-	private void logOverflow() {
-		this.overflowed.incrementAndGet();
-		long now = System.nanoTime();
-		long last = this.lastOverflowLog.get();
-		if (now - last >= OVERFLOW_LOG_INTERVAL_NANOS && this.lastOverflowLog.compareAndSet(last, now)) {
-			logger.warn("Buffers full: " + this.overflowed.getAndSet(0)
-					+ " message(s) dead-lettered as overflow since the last report");
-		}
+	/** Report the overflows not reported yet, once the interval has passed. */
+	@Scheduled(fixedDelay = 1000)
+	public void reportOverflows() {
+		this.overflows.flush();
 	}
 
 }

@@ -1,0 +1,133 @@
+package io.messageconsumer.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.messageconsumer.routing.Acknowledgement;
+import io.messageconsumer.routing.Disposition;
+import io.messageconsumer.routing.InboundMessage;
+import io.messageconsumer.routing.RejectReason;
+
+/**
+ * One dead letter waiting to be written: what it says of the message, its stream fields made only
+ * when written, on the writer's thread. It keeps the payload it writes and never more of the
+ * message's body (a {@code too_large} message keeps its first KiB). The acknowledgement of a
+ * stream entry is told once the dead letter is written, or released when it cannot be.
+ *
+ * @param disposition the outcome, reason, detail, type, id and attempts
+ * @param source the source the message came from
+ * @param channel its channel or stream key
+ * @param acknowledgement the stream entry's acknowledgement, or {@code null}
+ * @param payload the bytes to keep
+ * @param at when the outcome was recorded
+ */
+record DeadLetterRecord(Disposition disposition, String source, String channel, Acknowledgement acknowledgement,
+		byte[] payload, Instant at) {
+
+	/** What a record holds besides its payload: its fields, their names and the objects around them. */
+	private static final int OVERHEAD_BYTES = 512;
+
+	private static final int MAX_DETAIL_BYTES = 1024;
+
+	private static final int TOO_LARGE_PREFIX_BYTES = 1024;
+
+	private static final byte[] REASON = bytes("reason");
+
+	private static final byte[] DETAIL = bytes("detail");
+
+	private static final byte[] SOURCE = bytes("source");
+
+	private static final byte[] CHANNEL = bytes("channel");
+
+	private static final byte[] TYPE = bytes("type");
+
+	private static final byte[] ID = bytes("id");
+
+	private static final byte[] PAYLOAD = bytes("payload");
+
+	private static final byte[] ATTEMPTS = bytes("attempts");
+
+	private static final byte[] AT = bytes("at");
+
+	static DeadLetterRecord of(InboundMessage message, Disposition disposition, int maxPayloadBytes, Instant at) {
+		int limit = (disposition.reason() == RejectReason.TOO_LARGE) ? TOO_LARGE_PREFIX_BYTES : maxPayloadBytes;
+		byte[] body = message.body();
+		byte[] payload = body;
+		if (body.length > limit) {
+			payload = new byte[limit];
+			System.arraycopy(body, 0, payload, 0, limit);
+		}
+		return new DeadLetterRecord(disposition, message.source(), message.channel(), message.acknowledgement(),
+				payload, at);
+	}
+
+	/**
+	 * The bytes this record is counted for in the writer's buffer.
+	 * @return an estimate from above of the memory it holds
+	 */
+	long size() {
+		String detail = this.disposition.detail();
+		return OVERHEAD_BYTES + this.payload.length + ((detail != null) ? 2L * detail.length() : 0);
+	}
+
+	/**
+	 * The stream entry's fields, names and values in turn, as {@code XADD} takes them.
+	 * @return the fields
+	 */
+	byte[][] fields() {
+		List<byte[]> fields = new ArrayList<>(18);
+		add(fields, REASON, bytes(this.disposition.reason().code()));
+		add(fields, DETAIL, bytes(truncate(String.valueOf(this.disposition.detail()), MAX_DETAIL_BYTES)));
+		add(fields, SOURCE, bytes(this.source));
+		add(fields, CHANNEL, bytes(this.channel));
+		if (this.disposition.type() != null) {
+			add(fields, TYPE, bytes(this.disposition.type()));
+		}
+		if (this.disposition.id() != null) {
+			add(fields, ID, bytes(this.disposition.id()));
+		}
+		add(fields, PAYLOAD, this.payload);
+		add(fields, ATTEMPTS, bytes(Integer.toString(this.disposition.attempts())));
+		add(fields, AT, bytes(this.at.toString()));
+		return fields.toArray(new byte[0][]);
+	}
+
+	/** The stream entry is recorded: it may be acknowledged. */
+	void acknowledge() {
+		if (this.acknowledgement != null) {
+			this.acknowledgement.acknowledge();
+		}
+	}
+
+	/** Not recorded: its stream delivers it again. */
+	void release() {
+		if (this.acknowledgement != null) {
+			this.acknowledgement.release();
+		}
+	}
+
+	private static void add(List<byte[]> fields, byte[] name, byte[] value) {
+		fields.add(name);
+		fields.add(value);
+	}
+
+	private static String truncate(String text, int maxBytes) {
+		byte[] bytes = bytes(text);
+		if (bytes.length <= maxBytes) {
+			return text;
+		}
+		// Cut on a character boundary, leaving room for the ellipsis.
+		int end = Math.min(text.length(), maxBytes - 3);
+		while (end > 0 && bytes(text.substring(0, end)).length > maxBytes - 3) {
+			end--;
+		}
+		return text.substring(0, end) + "...";
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
