@@ -89,6 +89,8 @@ public final class Bench {
 				String previous = Files.exists(out) ? Files.readString(out) : "";
 				report = Results.withStreamSection(bench.results.markdown(options, redis.version(), took, LocalDate.now()),
 						Results.streamSection(previous));
+				// Hand-written notes (earlier runs, profiles) survive a new run.
+				report = Results.withNotesSection(report, Results.notesSection(previous));
 				System.out.println(report);
 			}
 			Files.writeString(out, report);

@@ -140,6 +140,22 @@ final class Results {
 		return section.isEmpty() ? report : report.stripTrailing() + "\n\n" + section;
 	}
 
+	private static final String NOTES_BEGIN = "<!-- notes: kept by scripts/bench.sh -->";
+
+	private static final String NOTES_END = "<!-- end of notes -->";
+
+	/** The hand-written notes section of a report, or an empty string. */
+	static String notesSection(String report) {
+		int begin = report.indexOf(NOTES_BEGIN);
+		int end = report.indexOf(NOTES_END);
+		return (begin >= 0 && end > begin) ? report.substring(begin, end + NOTES_END.length()) + "\n" : "";
+	}
+
+	/** The report with the given notes section appended (it has none of its own). */
+	static String withNotesSection(String report, String section) {
+		return section.isEmpty() ? report : report.stripTrailing() + "\n\n" + section;
+	}
+
 	String streamMarkdown(Bench.Options options, Duration took, LocalDate date) {
 		StringBuilder md = new StringBuilder(STREAM_BEGIN).append("\n");
 		md.append("## Stream mode and scale-out (scenario d)\n\n");
