@@ -19,20 +19,22 @@ import io.messageconsumer.monitoring.ConsumerEndpoint;
 import io.messageconsumer.monitoring.ConsumerHealthIndicator;
 import io.messageconsumer.monitoring.ConsumerMetrics;
 import io.messageconsumer.monitoring.DispatcherMeterBinder;
-import io.messageconsumer.monitoring.GapTrackingProperties;
+import io.messageconsumer.config.GapTrackingProperties;
 import io.messageconsumer.monitoring.ReadinessAnnouncer;
 import io.messageconsumer.monitoring.SequenceGapTracker;
-import io.messageconsumer.routing.AcknowledgingListener;
-import io.messageconsumer.routing.EnvelopeDecoder;
-import io.messageconsumer.routing.HandlerInvoker;
-import io.messageconsumer.routing.MessageDispatcher;
-import io.messageconsumer.routing.MessageJson;
-import io.messageconsumer.routing.MessagePipeline;
-import io.messageconsumer.routing.MessageRouter;
-import io.messageconsumer.routing.OutcomeLogger;
-import io.messageconsumer.routing.RetryPolicy;
-import io.messageconsumer.routing.TimeoutHandlerInvoker;
-import io.messageconsumer.routing.SourceStatus;
+import io.messageconsumer.processing.AcknowledgingListener;
+import io.messageconsumer.decode.EnvelopeDecoder;
+import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
+import io.messageconsumer.decode.MessageJson;
+import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.decode.MessageRouter;
+import io.messageconsumer.processing.OutcomeLogger;
+import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.invoke.TimeoutHandlerInvoker;
+import io.messageconsumer.source.SourceStatus;
+import io.messageconsumer.config.ConsumerInstance;
+import io.messageconsumer.config.ConsumerProperties;
 
 /**
  * Composes the pipeline in one visible place: the decoder, the router over every

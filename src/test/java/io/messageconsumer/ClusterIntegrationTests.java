@@ -25,6 +25,7 @@ import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisClusterProcesses;
 import io.messageconsumer.support.RedisProbe;
 import io.messageconsumer.support.RedisServerProcess;
+import io.messageconsumer.config.ConsumerInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,12 +1,16 @@
 package io.messageconsumer;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import io.messageconsumer.config.ConfigurationFailureAnalyzer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -36,6 +40,7 @@ class ConfigurationFailureTests {
 			consumer.json.max-string-length=2MB    | consumer.json.max-string-length
 			consumer.json.max-document-length=0B   | consumer.json.max-document-length
 			consumer.json.max-token-count=0        | consumer.json.max-token-count
+			consumer.dead-letter.buffer-size=1MB   | consumer.dead-letter.buffer-size
 			""")
 	void failsStartupWithOneLineNamingTheProperty(String property, String named) {
 		Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(ConsumerApplication.class)
@@ -49,6 +54,13 @@ class ConfigurationFailureTests {
 		assertThat(analysis.getDescription()).startsWith("Invalid configuration: ")
 			.contains(named)
 			.doesNotContain("\n");
+	}
+
+	/** The failed starts turned the root logger off for this JVM: later tests read log output. */
+	@AfterAll
+	static void restoreLogging() {
+		LoggingSystem.get(ConfigurationFailureTests.class.getClassLoader())
+			.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 	}
 
 	@Test

@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisServerProcess;
 

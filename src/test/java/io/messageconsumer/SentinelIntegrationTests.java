@@ -24,6 +24,7 @@ import io.messageconsumer.support.RatePublisher;
 import io.messageconsumer.support.RedisProbe;
 import io.messageconsumer.support.RedisSentinelProcesses;
 import io.messageconsumer.support.RedisServerProcess;
+import io.messageconsumer.config.ConsumerInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

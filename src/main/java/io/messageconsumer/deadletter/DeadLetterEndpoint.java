@@ -12,7 +12,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * The {@code /actuator/deadletters} endpoint: lists the dead-letter stream, and
@@ -67,7 +67,7 @@ class DeadLetterEndpoint {
 					WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		String reasonFilter = blankToNull(reason);
-		if (reasonFilter != null && Arrays.stream(RejectReason.values()).noneMatch((r) -> r.code().equals(reasonFilter))) {
+		if (reasonFilter != null && Arrays.stream(DeadLetterReason.values()).noneMatch((r) -> r.code().equals(reasonFilter))) {
 			throw new InvalidEndpointRequestException("unknown reason", "unknown reason");
 		}
 		int max = (limit != null) ? limit : DeadLetterReplayer.DEFAULT_LIMIT;

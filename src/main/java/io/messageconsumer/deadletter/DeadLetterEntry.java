@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.springframework.data.redis.connection.stream.ByteRecord;
 
-import io.messageconsumer.routing.LogText;
+import io.messageconsumer.support.LogText;
 
 /**
  * One entry of the dead-letter stream as read back: its stream id, its text fields, and the

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.messageconsumer.routing.LogText;
+import io.messageconsumer.support.LogText;
 
 /**
  * What the dead-letter stream holds: its length, counts by reason over its newest entries, and

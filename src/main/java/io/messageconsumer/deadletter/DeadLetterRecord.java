@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.messageconsumer.routing.Acknowledgement;
-import io.messageconsumer.routing.Disposition;
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.message.Acknowledgement;
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * One dead letter waiting to be written: what it says of the message, its stream fields made only
@@ -52,7 +52,7 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 	private static final byte[] AT = bytes("at");
 
 	static DeadLetterRecord of(InboundMessage message, Disposition disposition, int maxPayloadBytes, Instant at) {
-		int limit = (disposition.reason() == RejectReason.TOO_LARGE) ? TOO_LARGE_PREFIX_BYTES : maxPayloadBytes;
+		int limit = (disposition.reason() == DeadLetterReason.TOO_LARGE) ? TOO_LARGE_PREFIX_BYTES : maxPayloadBytes;
 		byte[] body = message.body();
 		byte[] payload = body;
 		if (body.length > limit) {

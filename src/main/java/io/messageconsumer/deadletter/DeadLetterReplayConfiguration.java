@@ -5,8 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.ConsumerProperties;
-import io.messageconsumer.routing.MessagePipeline;
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.processing.MessagePipeline;
 
 /**
  * Registers the {@code deadletters} endpoint, only when

@@ -11,11 +11,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.LogText;
-import io.messageconsumer.routing.MessagePipeline;
-import io.messageconsumer.routing.Outcome;
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.support.LogText;
+import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.message.Outcome;
+import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * Re-runs selected dead letters through the pipeline, oldest first, on the calling thread, and
@@ -89,7 +89,7 @@ final class DeadLetterReplayer {
 
 	private void replayEntry(DeadLetterEntry entry, Report report) {
 		report.selected++;
-		if (entry.payload() == null || RejectReason.TOO_LARGE.code().equals(entry.reason())) {
+		if (entry.payload() == null || DeadLetterReason.TOO_LARGE.code().equals(entry.reason())) {
 			// A too_large entry keeps only the first 1 KiB: replaying it could never succeed.
 			report.skipped++;
 			return;

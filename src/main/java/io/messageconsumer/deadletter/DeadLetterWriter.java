@@ -26,12 +26,12 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
-import io.messageconsumer.batch.BatchWriterThread;
-import io.messageconsumer.routing.Disposition;
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.PeriodicSummary;
-import io.messageconsumer.routing.PipelineListener;
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.redis.BatchWriterThread;
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.support.PeriodicSummary;
+import io.messageconsumer.processing.PipelineListener;
+import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * Writes rejected and failed messages to the dead-letter stream.
@@ -71,7 +71,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	/** Bytes of the entries buffered or being written. */
 	private final AtomicLong bufferedBytes = new AtomicLong();
 
-	private final Map<RejectReason, Counter> written = new EnumMap<>(RejectReason.class);
+	private final Map<DeadLetterReason, Counter> written = new EnumMap<>(DeadLetterReason.class);
 
 	private final Counter dropped;
 
@@ -103,7 +103,7 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 				(count) -> logger.error("Dead-letter buffer full (consumer.dead-letter.buffer-size=" + bufferLimitBytes
 						+ " bytes): " + count + " dead letter(s) dropped since the last report, "
 						+ (long) this.dropped.count() + " in all"));
-		for (RejectReason reason : RejectReason.values()) {
+		for (DeadLetterReason reason : DeadLetterReason.values()) {
 			this.written.put(reason, Counter.builder("consumer.dead.letters")
 				.description("Messages written to the dead-letter stream")
 				.tag("reason", reason.code())

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
-import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
 
 /**
  * The {@code /actuator/consumer} endpoint: throughput at a glance.

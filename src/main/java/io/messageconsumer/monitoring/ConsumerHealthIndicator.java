@@ -7,9 +7,9 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-import io.messageconsumer.ConsumerProperties;
-import io.messageconsumer.routing.MessageDispatcher;
-import io.messageconsumer.routing.SourceStatus;
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
+import io.messageconsumer.source.SourceStatus;
 
 /**
  * The {@code consumer} health: {@code UP} only while every configured source consumes everything it

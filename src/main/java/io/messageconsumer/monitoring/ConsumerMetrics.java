@@ -13,11 +13,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import io.messageconsumer.routing.Disposition;
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.Outcome;
-import io.messageconsumer.routing.PipelineListener;
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.message.Outcome;
+import io.messageconsumer.processing.PipelineListener;
+import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * Records the consumer's meters and keeps the totals and rates behind {@code /actuator/consumer}.
@@ -95,7 +95,7 @@ public class ConsumerMetrics implements PipelineListener {
 		String type = tagType(disposition.type());
 		Outcome outcome = disposition.outcome();
 		outcomeCounter(type, outcome).increment();
-		if (disposition.reason() == RejectReason.OVERFLOW) {
+		if (disposition.reason() == DeadLetterReason.OVERFLOW) {
 			this.overflowed.increment();
 		}
 		Instant now = Instant.now();

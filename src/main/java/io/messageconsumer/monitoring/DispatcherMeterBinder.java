@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
 
 /**
  * Registers the gauges {@code consumer.queue.depth} and {@code consumer.in.flight}.

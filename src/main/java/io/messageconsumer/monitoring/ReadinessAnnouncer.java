@@ -9,8 +9,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.scheduling.annotation.Scheduled;
 
-import io.messageconsumer.ConsumerProperties;
-import io.messageconsumer.routing.SourceStatus;
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.source.SourceStatus;
 
 /**
  * Logs one line when consumption starts: the moment every configured source consumes all it

@@ -8,11 +8,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.messageconsumer.routing.Disposition;
-import io.messageconsumer.routing.Envelope;
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.LogText;
-import io.messageconsumer.routing.PipelineListener;
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.Envelope;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.support.LogText;
+import io.messageconsumer.processing.PipelineListener;
 
 /**
  * Makes pub/sub loss visible: tracks the highest sequence number seen per publishing source and

@@ -3,7 +3,7 @@ package io.messageconsumer.notification;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.messageconsumer.routing.LogText;
+import io.messageconsumer.support.LogText;
 
 /**
  * Delivers each notification as one structured log line; message text is truncated and escaped.

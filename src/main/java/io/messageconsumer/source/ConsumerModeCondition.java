@@ -5,7 +5,7 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
-import io.messageconsumer.ConsumerProperties.Mode;
+import io.messageconsumer.config.ConsumerProperties.Mode;
 
 /**
  * Matches when {@code consumer.mode} includes a source, bound the way the properties are (so

@@ -1,5 +1,5 @@
 /**
  * Sources: the Redis features messages are consumed from, each turning deliveries into
- * {@link io.messageconsumer.routing.InboundMessage}s for the one pipeline.
+ * {@link io.messageconsumer.message.InboundMessage}s for the one pipeline.
  */
 package io.messageconsumer.source;

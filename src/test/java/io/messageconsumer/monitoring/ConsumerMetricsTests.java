@@ -7,10 +7,10 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import io.messageconsumer.routing.Disposition;
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.Outcome;
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.message.Outcome;
+import io.messageconsumer.message.DeadLetterReason;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +38,7 @@ class ConsumerMetricsTests {
 			this.metrics.onOutcome(message("orders"), processed(now));
 		}
 		this.metrics.onOutcome(message("orders"),
-				new Disposition(Outcome.REJECTED, RejectReason.UNKNOWN_TYPE, "no handler", "nope", null, null, 0));
+				new Disposition(Outcome.REJECTED, DeadLetterReason.UNKNOWN_TYPE, "no handler", "nope", null, null, 0));
 		assertThat(this.registry.get("consumer.messages").tag("type", "order").tag("outcome", "processed").counter()
 			.count()).isEqualTo(3);
 		assertThat(this.registry.get("consumer.handler.duration").tag("type", "order").tag("outcome", "processed")

@@ -12,8 +12,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
-import io.messageconsumer.ConsumerProperties;
-import io.messageconsumer.routing.SourceStatus;
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.source.SourceStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -12,13 +12,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.messageconsumer.routing.EnvelopeDecoder;
-import io.messageconsumer.routing.HandlerInvoker;
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.MessageJson;
-import io.messageconsumer.routing.MessagePipeline;
-import io.messageconsumer.routing.MessageRouter;
-import io.messageconsumer.routing.RetryPolicy;
+import io.messageconsumer.decode.EnvelopeDecoder;
+import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.decode.MessageJson;
+import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.decode.MessageRouter;
+import io.messageconsumer.processing.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,7 +8,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.routing.LogText;
+import io.messageconsumer.support.LogText;
 
 /**
  * The server's pub/sub soft output-buffer limit ({@code client-output-buffer-limit pubsub}), read

@@ -23,13 +23,13 @@ import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.listener.Topic;
 
-import io.messageconsumer.ConsumerInstance;
-import io.messageconsumer.ConsumerProperties;
+import io.messageconsumer.config.ConsumerInstance;
+import io.messageconsumer.config.ConsumerProperties;
 import io.messageconsumer.source.ConsumerModeCondition;
-import io.messageconsumer.source.DedicatedConnectionFactory;
-import io.messageconsumer.routing.MessageDispatcher;
-import io.messageconsumer.routing.MessagePipeline;
-import io.messageconsumer.routing.LogText;
+import io.messageconsumer.redis.DedicatedConnectionFactory;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
+import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.support.LogText;
 
 /**
  * Wires the pub/sub source onto the listener container Spring Boot would auto-configure.

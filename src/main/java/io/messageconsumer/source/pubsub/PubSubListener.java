@@ -5,8 +5,8 @@ import java.time.Instant;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.MessageDispatcher;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
 
 /**
  * Receives pub/sub messages on the Redis connection's thread and hands them to the

@@ -18,7 +18,8 @@ import org.springframework.data.redis.core.types.RedisClientInfo;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.annotation.Scheduled;
 
-import io.messageconsumer.routing.SourceStatus;
+import io.messageconsumer.source.SourceStatus;
+import io.messageconsumer.redis.RedisProblem;
 
 /**
  * Checks, from the Redis server's side, that this instance's subscriber connection really

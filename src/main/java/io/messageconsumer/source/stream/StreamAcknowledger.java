@@ -21,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.batch.BatchWriterThread;
+import io.messageconsumer.redis.BatchWriterThread;
 import io.messageconsumer.deadletter.DeadLetterWriter;
 
 /**

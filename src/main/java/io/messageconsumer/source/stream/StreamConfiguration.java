@@ -11,9 +11,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.ConsumerProperties;
-import io.messageconsumer.routing.MessageDispatcher;
-import io.messageconsumer.routing.MessagePipeline;
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
+import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.source.ConsumerModeCondition;
 
 /**

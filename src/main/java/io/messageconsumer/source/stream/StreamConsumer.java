@@ -36,11 +36,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.ConsumerProperties;
-import io.messageconsumer.routing.LogText;
-import io.messageconsumer.routing.MessageDispatcher;
-import io.messageconsumer.routing.SourceStatus;
-import io.messageconsumer.source.DedicatedConnectionFactory;
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.support.LogText;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
+import io.messageconsumer.source.SourceStatus;
+import io.messageconsumer.redis.DedicatedConnectionFactory;
 
 /**
  * The stream source: one {@link StreamReader} per configured stream, each on a dedicated

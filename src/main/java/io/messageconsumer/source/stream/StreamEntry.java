@@ -1,6 +1,6 @@
 package io.messageconsumer.source.stream;
 
-import io.messageconsumer.routing.Acknowledgement;
+import io.messageconsumer.message.Acknowledgement;
 
 /**
  * One entry read from a stream, on its way through the pipeline: acknowledged in a batch once its

@@ -26,10 +26,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
-import io.messageconsumer.routing.InboundMessage;
-import io.messageconsumer.routing.LogText;
-import io.messageconsumer.routing.MessageDispatcher;
-import io.messageconsumer.routing.RejectReason;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.support.LogText;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
+import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * Reads one stream as this replica's consumer in the group, on a connection of its own that
@@ -267,10 +267,10 @@ final class StreamReader implements Runnable {
 			acknowledgement.acknowledge();
 		}
 		else if (maxDeliveriesDetail != null) {
-			this.dispatcher.reject(message, RejectReason.MAX_DELIVERIES, maxDeliveriesDetail);
+			this.dispatcher.reject(message, DeadLetterReason.MAX_DELIVERIES, maxDeliveriesDetail);
 		}
 		else if (payload == null) {
-			this.dispatcher.reject(message, RejectReason.INVALID_JSON,
+			this.dispatcher.reject(message, DeadLetterReason.INVALID_JSON,
 					"stream entry " + id + " has no '" + PAYLOAD_FIELD + "' field");
 		}
 		else {

@@ -1,0 +1,52 @@
+package io.messageconsumer.message;
+
+import java.time.Instant;
+
+/**
+ * A message as a source hands it to the pipeline: raw bytes plus where they came from.
+ *
+ * @param body the raw message bytes
+ * @param source {@code pubsub} or {@code stream}
+ * @param channel the channel or stream key it arrived on
+ * @param subscription the configured channel, pattern or stream it matched: a bounded value,
+ * safe as a meter tag
+ * @param receivedAt when the service received it
+ * @param acknowledgement told the fate of a message its source keeps until acknowledged, or
+ * {@code null} for a source that does not (pub/sub)
+ */
+public record InboundMessage(byte[] body, String source, String channel, String subscription, Instant receivedAt,
+		Acknowledgement acknowledgement) {
+
+	/** The source of a dead letter re-run by an operator; such a message is never dead-lettered again. */
+	public static final String REPLAY_SOURCE = "replay";
+
+	/**
+	 * A message from a source that does not keep it (pub/sub, a replay).
+	 * @param body the raw message bytes
+	 * @param source the source name
+	 * @param channel the channel it arrived on
+	 * @param subscription the configured channel or pattern it matched
+	 * @param receivedAt when the service received it
+	 */
+	public InboundMessage(byte[] body, String source, String channel, String subscription, Instant receivedAt) {
+		this(body, source, channel, subscription, receivedAt, null);
+	}
+
+	/**
+	 * Whether the source delivers this message again unless it is acknowledged: such a message
+	 * is released, not dead-lettered, when it cannot be processed here (overflow, shutdown).
+	 * @return {@code true} for stream entries
+	 */
+	public boolean redeliverable() {
+		return this.acknowledgement != null;
+	}
+
+	/**
+	 * Whether this message is a replayed dead letter.
+	 * @return {@code true} for replays
+	 */
+	public boolean isReplay() {
+		return REPLAY_SOURCE.equals(this.source);
+	}
+
+}

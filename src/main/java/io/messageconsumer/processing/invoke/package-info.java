@@ -1,0 +1,4 @@
+/**
+ * Handler invocation: calling a handler, bounded by the handler timeout.
+ */
+package io.messageconsumer.processing.invoke;

@@ -1,0 +1,282 @@
+package io.messageconsumer.processing.lanes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import io.messageconsumer.message.DeadLetterReason;
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.processing.MessagePipeline;
+
+/**
+ * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
+ * one worker. A source hands each message over and returns; the message is decoded and routed
+ * on the way in, and goes to the lane of its ordering key (hash modulo the lane count), or to
+ * the next lane in turn when it has none. Same key, same lane: publish order is kept per key,
+ * different keys run in parallel, and there is no global lock.
+ * <p>
+ * A full lane dead-letters the message as {@code overflow}, after waiting up to
+ * {@code overflowWait} when that is positive. On stop, the workers drain what is buffered for
+ * at most the drain timeout; anything still buffered then is dead-lettered as {@code shutdown}.
+ */
+public class MessageDispatcher implements SmartLifecycle {
+
+	/** Stops after the sources (which stop first) and before the dead-letter writer. */
+	public static final int PHASE = Integer.MAX_VALUE - 100;
+
+	private static final Log logger = LogFactory.getLog(MessageDispatcher.class);
+
+	/** A redeliverable message waits for room in its lane until the source is interrupted (stops). */
+	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
+
+	private final MessagePipeline pipeline;
+
+	private final int laneCount;
+
+	private final int laneCapacity;
+
+	private final String overflowDetail;
+
+	private final long overflowWaitNanos;
+
+	private final long stuckAfterNanos;
+
+	private final Duration drainTimeout;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger nextLane = new AtomicInteger();
+
+	private volatile Lane[] lanes;
+
+	private volatile boolean accepting;
+
+	private volatile ScheduledExecutorService watchdog;
+
+	private volatile Instant lastMessageAt;
+
+	/**
+	 * Create the dispatcher.
+	 * @param pipeline processes each message
+	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
+	 */
+	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
+		this.pipeline = pipeline;
+		this.laneCount = settings.lanes();
+		this.laneCapacity = Math.max(1, settings.capacity() / settings.lanes());
+		this.overflowDetail = "lane full (" + this.laneCapacity + " messages: consumer.queue-capacity="
+				+ settings.capacity() + " over " + settings.lanes() + " lanes)";
+		this.overflowWaitNanos = settings.overflowWait().toNanos();
+		this.stuckAfterNanos = settings.stuckAfter().toNanos();
+		this.drainTimeout = settings.drainTimeout();
+	}
+
+	/**
+	 * Hand a message to its lane; blocks only with a positive overflow wait and a full lane.
+	 * @param message the message
+	 */
+	public void dispatch(InboundMessage message) {
+		this.lastMessageAt = message.receivedAt();
+		Lane[] current = this.lanes;
+		if (message.redeliverable() && (current == null || !this.accepting)) {
+			// Not received here: its source delivers it again.
+			message.acknowledgement().release();
+			return;
+		}
+		this.pipeline.received(message);
+		if (current == null || !this.accepting) {
+			this.pipeline.reject(message, DeadLetterReason.SHUTDOWN, "received while the consumer is stopped");
+			return;
+		}
+		Delivery delivery = this.pipeline.prepare(message);
+		if (delivery == null) {
+			return;
+		}
+		Lane lane = current[laneIndex(delivery.key())];
+		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
+		long wait = message.redeliverable() ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos;
+		if (!lane.offer(delivery, wait)) {
+			if (message.redeliverable()) {
+				message.acknowledgement().release();
+				return;
+			}
+			this.pipeline.settle(delivery,
+					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()));
+		}
+	}
+
+	/**
+	 * Record a message that arrived but will not be handled (say, delivered too often) as rejected,
+	 * without a lane.
+	 * @param message the message
+	 * @param reason why
+	 * @param detail human-readable detail
+	 */
+	public void reject(InboundMessage message, DeadLetterReason reason, String detail) {
+		this.lastMessageAt = message.receivedAt();
+		this.pipeline.received(message);
+		this.pipeline.reject(message, reason, detail);
+	}
+
+	private int laneIndex(String key) {
+		int hash = (key != null) ? key.hashCode() : this.nextLane.getAndIncrement();
+		return Math.floorMod(hash, this.laneCount);
+	}
+
+	/**
+	 * Messages buffered and not yet taken by a worker.
+	 * @return the queue depth over all lanes
+	 */
+	public int queueDepth() {
+		Lane[] current = this.lanes;
+		int depth = 0;
+		if (current != null) {
+			for (Lane lane : current) {
+				depth += lane.depth();
+			}
+		}
+		return depth;
+	}
+
+	/**
+	 * Messages a worker is processing now.
+	 * @return the in-flight count
+	 */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
+	/**
+	 * When the last message arrived.
+	 * @return the instant, or {@code null} before the first message
+	 */
+	public Instant lastMessageAt() {
+		return this.lastMessageAt;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.lanes != null) {
+			return;
+		}
+		Lane[] created = new Lane[this.laneCount];
+		for (int i = 0; i < created.length; i++) {
+			created[i] = new Lane("lane-" + (i + 1), this.laneCapacity, this.pipeline, this.inFlight);
+			created[i].start();
+		}
+		this.lanes = created;
+		this.accepting = true;
+		this.watchdog = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "consumer-lane-watchdog");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.watchdog.scheduleWithFixedDelay(this::abandonStuckHandlers, 1, 1, TimeUnit.SECONDS);
+	}
+
+	private void abandonStuckHandlers() {
+		Lane[] current = this.lanes;
+		if (current != null) {
+			long now = System.nanoTime();
+			for (Lane lane : current) {
+				lane.abandonIfStuck(this.stuckAfterNanos, now);
+			}
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		Lane[] current = this.lanes;
+		if (current == null) {
+			return;
+		}
+		this.accepting = false;
+		long started = System.nanoTime();
+		int buffered = queueDepth(current) + this.inFlight.get();
+		for (Lane lane : current) {
+			lane.close();
+		}
+		long deadline = started + this.drainTimeout.toNanos();
+		int left = 0;
+		for (Lane lane : current) {
+			awaitDrained(lane, deadline);
+		}
+		for (Lane lane : current) {
+			if (!lane.isDrained()) {
+				for (Delivery delivery : lane.abort()) {
+					left++;
+					if (delivery.message().redeliverable()) {
+						// Left for another replica, or this one after a restart, to claim.
+						delivery.message().acknowledgement().release();
+						continue;
+					}
+					this.pipeline.settle(delivery, Disposition.rejected(DeadLetterReason.SHUTDOWN,
+							"still buffered when the drain timeout (" + this.drainTimeout + ") ran out",
+							delivery.envelope()));
+				}
+			}
+		}
+		for (Lane lane : current) {
+			awaitDrained(lane, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+		}
+		this.watchdog.shutdownNow();
+		this.lanes = null;
+		if (left > 0) {
+			logger.warn("Drain timeout ran out: " + left
+					+ " buffered message(s) dead-lettered as shutdown, or left pending if they came from a stream");
+		}
+		logger.info("Drained " + (buffered - left) + " of " + buffered + " buffered message(s) in "
+				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+	}
+
+	private static int queueDepth(Lane[] lanes) {
+		int depth = 0;
+		for (Lane lane : lanes) {
+			depth += lane.depth();
+		}
+		return depth;
+	}
+
+	private static void awaitDrained(Lane lane, long deadlineNanos) {
+		try {
+			while (!lane.isDrained() && System.nanoTime() < deadlineNanos) {
+				lane.awaitWorker(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.lanes != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/**
+	 * How the dispatcher is sized and bounded.
+	 *
+	 * @param lanes number of lanes, one worker each
+	 * @param capacity messages buffered over all lanes
+	 * @param overflowWait how long a source may wait for room in a full lane; zero to dead-letter at once
+	 * @param stuckAfter a handler attempt running longer than this is abandoned as failed and its lane moves on
+	 * @param drainTimeout how long buffered messages may take to finish on stop
+	 */
+	public record Settings(int lanes, int capacity, Duration overflowWait, Duration stuckAfter,
+			Duration drainTimeout) {
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Lanes: the bounded, keyed stage between a source and the workers; per-key order, retries held aside, batches, and the drain at shutdown.
+ */
+package io.messageconsumer.processing.lanes;

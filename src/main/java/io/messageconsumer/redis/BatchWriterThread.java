@@ -1,0 +1,166 @@
+package io.messageconsumer.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * One thread that takes what waits in a queue in batches and writes each batch, retrying a
+ * failed batch with a growing backoff (100 ms to 5 s) while it runs. On stop it writes what is
+ * left; if that fails, the rest is handed to the give-up callback.
+ *
+ * @param <T> the queued item
+ */
+public final class BatchWriterThread<T> {
+
+	private static final Log logger = LogFactory.getLog(BatchWriterThread.class);
+
+	private final String name;
+
+	private final BlockingQueue<T> queue;
+
+	private final int batchSize;
+
+	private final Writer<T> writer;
+
+	private final GiveUp<T> giveUp;
+
+	private volatile Thread thread;
+
+	private volatile boolean running;
+
+	/**
+	 * Create the writer thread (not started).
+	 * @param name the thread's name, also used in log lines
+	 * @param queue where items wait
+	 * @param batchSize the largest batch written at once
+	 * @param writer writes one batch, throwing to have it retried
+	 * @param giveUp told what could not be written at shutdown
+	 */
+	public BatchWriterThread(String name, BlockingQueue<T> queue, int batchSize, Writer<T> writer, GiveUp<T> giveUp) {
+		this.name = name;
+		this.queue = queue;
+		this.batchSize = batchSize;
+		this.writer = writer;
+		this.giveUp = giveUp;
+	}
+
+	private void loop() {
+		List<T> batch = new ArrayList<>(this.batchSize);
+		long backoffMillis = 100;
+		while (this.running || !this.queue.isEmpty() || !batch.isEmpty()) {
+			try {
+				if (batch.isEmpty()) {
+					T first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+					if (first == null) {
+						continue;
+					}
+					batch.add(first);
+					this.queue.drainTo(batch, this.batchSize - 1);
+				}
+				this.writer.write(batch);
+				batch.clear();
+				backoffMillis = 100;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					List<T> left = new ArrayList<>(batch);
+					this.queue.drainTo(left);
+					this.giveUp.abandon(left, ex);
+					return;
+				}
+				logger.warn(this.name + ": write failed, retrying in " + backoffMillis + " ms: " + ex.getMessage());
+				try {
+					Thread.sleep(backoffMillis);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				backoffMillis = Math.min(5_000, backoffMillis * 2);
+			}
+		}
+	}
+
+	/** Start the thread, unless it runs. */
+	public synchronized void start() {
+		if (this.thread == null) {
+			this.running = true;
+			this.thread = new Thread(this::loop, this.name);
+			this.thread.start();
+		}
+	}
+
+	/**
+	 * Write what is left and stop, waiting at most the given time before interrupting the thread.
+	 * @param timeout how long the last writes may take
+	 */
+	public synchronized void stop(Duration timeout) {
+		Thread current = this.thread;
+		if (current == null) {
+			return;
+		}
+		this.running = false;
+		try {
+			current.join(timeout.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (current.isAlive()) {
+			current.interrupt();
+		}
+		this.thread = null;
+	}
+
+	/**
+	 * Whether the thread was started and not stopped.
+	 * @return {@code true} while running
+	 */
+	public boolean isRunning() {
+		return this.thread != null;
+	}
+
+	/**
+	 * Writes one batch.
+	 *
+	 * @param <T> the item
+	 */
+	@FunctionalInterface
+	public interface Writer<T> {
+
+		/**
+		 * Write the batch.
+		 * @param batch the items, in queue order
+		 */
+		void write(List<T> batch);
+
+	}
+
+	/**
+	 * Told what could not be written when the thread stopped.
+	 *
+	 * @param <T> the item
+	 */
+	@FunctionalInterface
+	public interface GiveUp<T> {
+
+		/**
+		 * The items were not written.
+		 * @param left the items
+		 * @param cause the last failure
+		 */
+		void abandon(List<T> left, RuntimeException cause);
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.messageconsumer.processing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import jakarta.validation.Validation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import io.messageconsumer.decode.EnvelopeDecoder;
+import io.messageconsumer.decode.MessageJson;
+import io.messageconsumer.decode.MessageRouter;
+import io.messageconsumer.message.DeadLetterReason;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.processing.invoke.HandlerInvoker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A message carrying CR LF and a forged log line yields exactly one log record, on one line.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class OutcomeLoggerTests {
+
+	static final String FORGED = "\r\n2026-11-25T19:00:00.000Z ERROR 1 --- [main] i.m.Security : FORGED admin logged in\r\n";
+
+	private final Logger logger = (Logger) LoggerFactory.getLogger(OutcomeLogger.class);
+
+	private final ListAppender<ILoggingEvent> records = new ListAppender<>();
+
+	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(65_536), 65_536),
+			new MessageRouter(Map.of()), Validation.buildDefaultValidatorFactory().getValidator(), HandlerInvoker.DIRECT,
+			new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(new OutcomeLogger()));
+
+	@BeforeEach
+	void captureRecords() {
+		this.records.start();
+		this.logger.addAppender(this.records);
+	}
+
+	@AfterEach
+	void stopCapturing() {
+		this.logger.detachAppender(this.records);
+	}
+
+	@Test
+	void logsARejectedMessageWithAForgedLineInEveryFieldAsOneRecordOnOneLine(CapturedOutput output) {
+		String json = "{\"type\":\"order" + escapeJson(FORGED) + "\",\"id\":\"i" + escapeJson(FORGED) + "\",\"x\":\""
+				+ escapeJson(FORGED) + "\"}";
+		InboundMessage message = new InboundMessage(json.getBytes(StandardCharsets.UTF_8), "pubsub",
+				"tenant.a" + FORGED, "tenant.*", Instant.EPOCH);
+		assertThat(this.pipeline.process(message).reason()).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
+		assertThat(this.records.list).singleElement().satisfies((record) -> {
+			assertThat(record.getFormattedMessage()).doesNotContain("\r", "\n").contains("\\r\\n2026-11-25T19:00:00.000Z");
+			assertThat(record.getFormattedMessage().length()).isLessThan(1024);
+		});
+		assertThat(output.getOut().lines().filter((line) -> line.contains("FORGED"))).hasSize(1)
+			.allSatisfy((line) -> assertThat(line).contains("Message rejected: reason=unknown_type"));
+		assertThat(output.getOut().lines()).noneMatch((line) -> line.startsWith("2026-11-25T19:00:00.000Z ERROR 1"));
+	}
+
+	@Test
+	void logsAnInvalidJsonMessageWithRawCrLfAsOneRecord(CapturedOutput output) {
+		InboundMessage message = new InboundMessage(("{\"type\":" + FORGED + "}").getBytes(StandardCharsets.UTF_8),
+				"pubsub", "orders", "orders", Instant.EPOCH);
+		assertThat(this.pipeline.process(message).reason()).isEqualTo(DeadLetterReason.INVALID_JSON);
+		assertThat(this.records.list).singleElement()
+			.satisfies((record) -> assertThat(record.getFormattedMessage()).doesNotContain("\r", "\n"));
+		assertThat(output.getOut().lines().filter((line) -> line.contains("FORGED"))).hasSizeLessThanOrEqualTo(1);
+		assertThat(output.getOut().lines()).noneMatch((line) -> line.startsWith("2026-11-25T19:00:00.000Z ERROR 1"));
+	}
+
+	static String escapeJson(String text) {
+		return text.replace("\r", "\\r").replace("\n", "\\n");
+	}
+
+}
