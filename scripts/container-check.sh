@@ -9,6 +9,7 @@
 #   ORDERS=200          orders published after each Redis restart / outage
 #   BURST=100000        orders in the burst published from inside the redis container
 #   OUTAGE=15           seconds Redis stays stopped
+#   STOP_BURST=20000    orders published just before the stop, so the drain has work to do
 #   MESSAGE_CONSUMER_PORT   host port for the service (default 8080, or a free one when 8080 is taken)
 #   KEEP=1              leave the compose project up at the end (default: docker compose down -v)
 # Needs on the host: docker (Compose v2 plugin), curl, python3, GNU date.
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/.."
 ORDERS=${ORDERS:-200}
 BURST=${BURST:-100000}
 OUTAGE=${OUTAGE:-15}
+STOP_BURST=${STOP_BURST:-20000}
 SERVICE=message-consumer
 RUN_ID=$(date +%s)
 MEM_LIMIT_MIB=512
@@ -354,11 +356,18 @@ EOF
 }
 
 stop_service() {
-	section "docker compose stop $SERVICE"
-	local t0 t1 code drained
+	section "docker compose stop $SERVICE, $STOP_BURST orders just published"
+	local t0 t1 code drained pub
+	# Orders still buffered when SIGTERM comes: the drain has work to do. Those published after
+	# the service unsubscribed reach nobody (PUBLISH answers 0); they are not counted.
+	publish_orders "$STOP_BURST" "stop-$RUN_ID" >/dev/null 2>&1 &
+	pub=$!
+	sleep 1
+	info "buffered at SIGTERM (queueDepth + inFlight)" "$(http /actuator/consumer | python3 -c 'import json,sys; b=json.load(sys.stdin); print(b["queueDepth"] + b["inFlight"])')"
 	t0=$(now)
 	compose stop "$SERVICE" >/dev/null 2>&1
 	t1=$(now)
+	wait "$pub"
 	code=$(docker inspect -f '{{.State.ExitCode}}' "$(cid "$SERVICE")")
 	local stop_seconds; stop_seconds=$(elapsed "$t0" "$t1")
 	check "stop inside the grace period" "< ${GRACE} s" "${stop_seconds} s" le "$stop_seconds" "$((GRACE - 1))"
