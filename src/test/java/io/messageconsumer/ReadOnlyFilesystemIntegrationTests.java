@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.tools.ToolProvider;
@@ -38,14 +40,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * The service as the container runs it, as far as this machine allows without a Docker engine: a
  * separate JVM as a non-root user (nobody, 65534, through {@code setpriv}; root would ignore file
- * permissions), with the Dockerfile's own {@code JAVA_TOOL_OPTIONS} (only {@code java.io.tmpdir}
- * moved from {@code /tmp} to a directory of the test), a separate management port, the packaged
+ * permissions), with the JVM flags of the Dockerfile's own {@code ENTRYPOINT} (only
+ * {@code java.io.tmpdir} moved from {@code /tmp} to a directory of the test), a separate management port, the packaged
  * configuration, and as working directory a copy of its class path that it cannot write, like
  * {@code /app}. It must become ready and consume an order, and write nothing except in its temp
  * directory: the working directory is unchanged, and no file of that user appears in
  * {@code /tmp}, {@code /var/tmp} or {@code /dev/shm}, the places a non-root user can write here.
- * The container's {@code HEALTHCHECK} (docker/HealthProbe.java, compiled) runs the same way and
- * answers 0 against the service, 1 against a closed port.
+ * The container's {@code HEALTHCHECK} (docker/HealthProbe.java, compiled) runs the same way, with
+ * the JVM flags of the Dockerfile's {@code HEALTHCHECK} command, and answers 0 against the
+ * service, 1 against a closed port.
  */
 class ReadOnlyFilesystemIntegrationTests {
 
@@ -99,18 +102,20 @@ class ReadOnlyFilesystemIntegrationTests {
 
 		int port = freePort();
 		int managementPort = freePort();
+		List<String> jvmFlags = dockerfileJvmFlags("ENTRYPOINT");
+		assertThat(jvmFlags).contains("-Djava.io.tmpdir=/tmp", "-XX:-UsePerfData");
 		List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-				"--clear-groups", "--", ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
-				classPath, ConsumerApplication.class.getName(), "--server.port=" + port,
+				"--clear-groups", "--", ProcessHandle.current().info().command().orElse("java")));
+		command.addAll(withTmpDir(jvmFlags, tmp));
+		// After the Dockerfile's -XX:MaxRAMPercentage: half of this machine's memory would be too much.
+		command.add("-Xmx256m");
+		command.addAll(List.of("-cp", classPath, ConsumerApplication.class.getName(), "--server.port=" + port,
 				"--management.server.port=" + managementPort, "--spring.data.redis.url=" + redisServer.url(),
 				"--spring.config.location=classpath:/application.yml"));
 		ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(this.root.resolve("service.log").toFile());
-		String javaToolOptions = dockerfileJavaToolOptions();
-		assertThat(javaToolOptions).contains("-Djava.io.tmpdir=/tmp");
-		builder.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions.replace("-Djava.io.tmpdir=/tmp",
-				"-Djava.io.tmpdir=" + tmp));
+		builder.environment().remove("JAVA_TOOL_OPTIONS");
 		long started = System.nanoTime();
 		this.service = builder.start();
 
@@ -149,30 +154,48 @@ class ReadOnlyFilesystemIntegrationTests {
 	}
 
 	/**
-	 * The Dockerfile's {@code HEALTHCHECK} command, as nobody, with the Dockerfile's JVM options.
+	 * The Dockerfile's {@code HEALTHCHECK} command, as nobody, with the JVM flags of that command.
 	 */
 	private static int runHealthProbe(Path app, Path tmp, int managementPort) throws Exception {
-		ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-				"--clear-groups", "--", ProcessHandle.current().info().command().orElse("java"),
-				"-XX:TieredStopAtLevel=1", "-Xmx16m", "-cp", app.resolve("probe").toString(), "HealthProbe")
-			.directory(app.toFile())
-			.redirectErrorStream(true);
-		builder.environment().put("JAVA_TOOL_OPTIONS",
-				dockerfileJavaToolOptions().replace("-Djava.io.tmpdir=/tmp", "-Djava.io.tmpdir=" + tmp));
+		List<String> jvmFlags = dockerfileJvmFlags("HEALTHCHECK");
+		assertThat(jvmFlags).contains("-XX:-UsePerfData", "-Xmx16m");
+		List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+				"--clear-groups", "--", ProcessHandle.current().info().command().orElse("java")));
+		command.addAll(withTmpDir(jvmFlags, tmp));
+		command.addAll(List.of("-cp", app.resolve("probe").toString(), "HealthProbe"));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true);
+		builder.environment().remove("JAVA_TOOL_OPTIONS");
 		builder.environment().put("MANAGEMENT_SERVER_PORT", String.valueOf(managementPort));
 		Process process = builder.start();
 		process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
 		return process.waitFor();
 	}
 
-	/** The value of the Dockerfile's {@code ENV JAVA_TOOL_OPTIONS="..."}. */
-	private static String dockerfileJavaToolOptions() throws IOException {
-		return Files.readAllLines(Path.of("Dockerfile"))
-			.stream()
-			.filter((line) -> line.startsWith("ENV JAVA_TOOL_OPTIONS="))
-			.map((line) -> line.substring("ENV JAVA_TOOL_OPTIONS=".length()).replace("\"", ""))
+	/**
+	 * The JVM flags of the Dockerfile's exec-form {@code ENTRYPOINT} or {@code HEALTHCHECK ... CMD}:
+	 * the arguments after {@code java} that start with {@code -}, up to the class path or main class.
+	 */
+	private static List<String> dockerfileJvmFlags(String instruction) throws IOException {
+		String dockerfile = Files.readString(Path.of("Dockerfile")).replaceAll("\\\\\r?\n", " ");
+		String line = dockerfile.lines()
+			.filter((candidate) -> candidate.startsWith(instruction + " "))
 			.findFirst()
-			.orElseThrow();
+			.orElseThrow(() -> new IllegalStateException("No " + instruction + " in the Dockerfile"));
+		Matcher arguments = Pattern.compile("\"([^\"]*)\"").matcher(line.substring(line.indexOf('[')));
+		List<String> flags = new ArrayList<>();
+		assertThat(arguments.find()).isTrue();
+		assertThat(arguments.group(1)).as(line).isEqualTo("java");
+		while (arguments.find() && arguments.group(1).startsWith("-") && !arguments.group(1).equals("-cp")) {
+			flags.add(arguments.group(1));
+		}
+		return flags;
+	}
+
+	/** The flags with {@code java.io.tmpdir} moved from {@code /tmp} to the test's directory. */
+	private static List<String> withTmpDir(List<String> flags, Path tmp) {
+		return flags.stream()
+			.map((flag) -> flag.equals("-Djava.io.tmpdir=/tmp") ? "-Djava.io.tmpdir=" + tmp : flag)
+			.toList();
 	}
 
 	/**
@@ -262,6 +285,13 @@ class ReadOnlyFilesystemIntegrationTests {
 				@Override
 				public FileVisitResult visitFileFailed(Path file, IOException ex) {
 					// Other processes create and delete temp files while we look.
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult postVisitDirectory(Path dir, IOException ex) {
+					// A directory that could not be listed to the end: another process's (a chroot
+					// under /var/tmp with /proc mounted in it, seen once: /proc/1/map_files).
 					return FileVisitResult.CONTINUE;
 				}
 
