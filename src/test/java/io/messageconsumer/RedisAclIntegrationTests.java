@@ -21,19 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The least-privilege ACL users of the README against a Redis whose {@code default} user is off:
+ * The least-privilege ACL users of docs/redis-access.md against a Redis whose {@code default} user is off:
  * as the pub/sub user, and as the stream user, the packaged service consumes, stores orders,
  * writes dead letters and is healthy, Redis refuses it nothing but the one optional command
  * ({@code CONFIG GET}, asked once), and the same user cannot {@code FLUSHALL} or {@code CONFIG SET}.
  */
 class RedisAclIntegrationTests {
 
-	/** The README's pub/sub user, as {@code ACL SETUSER} arguments after the user name and password. */
+	/** The documented pub/sub user, as {@code ACL SETUSER} arguments after the user name and password. */
 	static final String PUBSUB_RULES = "resetchannels &orders &notifications &consumer:canary:* resetkeys ~orders:* "
 			+ "~consumer:dead-letter -@all +subscribe +psubscribe +unsubscribe +punsubscribe +ping +publish "
 			+ "+client|list +info +eval +exists +hset +xadd";
 
-	/** The README's stream user. */
+	/** The documented stream user. */
 	static final String STREAM_RULES = "resetchannels resetkeys ~orders-stream ~notifications-stream ~orders:* "
 			+ "~consumer:dead-letter -@all +xgroup|create +xreadgroup +xack +xautoclaim +xclaim +xpending "
 			+ "+xinfo|groups +xinfo|consumers +xgroup|delconsumer +info +eval +exists +hset +xadd";
@@ -65,8 +65,8 @@ class RedisAclIntegrationTests {
 	}
 
 	@Test
-	void readmeDocumentsTheTestedAclLines() throws IOException {
-		String readme = Files.readString(Path.of("README.md"));
+	void docsDocumentTheTestedAclLines() throws IOException {
+		String readme = Files.readString(Path.of("docs/redis-access.md"));
 		assertThat(readme).contains("ACL SETUSER message-consumer on >secret " + PUBSUB_RULES)
 			.contains("ACL SETUSER message-consumer on >secret " + STREAM_RULES);
 	}

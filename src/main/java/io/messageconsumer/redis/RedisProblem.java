@@ -53,7 +53,7 @@ public final class RedisProblem {
 			}
 			if (message.startsWith("NOPERM")) {
 				return "Redis refused a command to the configured user (" + LogText.safe(message)
-						+ "): grant it in the user's ACL (README, Operations)";
+						+ "): grant it in the user's ACL (docs/redis-access.md)";
 			}
 			root = message;
 		}

@@ -11,7 +11,7 @@ import io.messageconsumer.support.RedisIntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Boot's endpoint access setting keeps the listing and turns replay off, as the README advises.
+ * Boot's endpoint access setting keeps the listing and turns replay off, as docs/dead-letters.md advises.
  */
 @RedisIntegrationTest
 @TestPropertySource(properties = { "consumer.dead-letter.replay-enabled=true", "consumer.channels=replay-read-only-test",

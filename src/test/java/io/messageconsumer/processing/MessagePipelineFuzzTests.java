@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * In {@code ./mvnw verify} it replays the seeds and findings under
  * {@code src/test/resources/io/messageconsumer/routing/MessagePipelineFuzzTestsInputs/}; with
- * {@code JAZZER_FUZZ=1} it fuzzes (see the README for the command).
+ * {@code JAZZER_FUZZ=1} it fuzzes (see docs/testing.md for the command).
  */
 class MessagePipelineFuzzTests {
 

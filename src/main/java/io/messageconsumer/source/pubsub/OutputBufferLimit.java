@@ -60,7 +60,7 @@ class OutputBufferLimit {
 			if (isDenied(ex)) {
 				logger.info("Redis denies CONFIG GET to the configured user (" + LogText.safe(message(ex), 200)
 						+ "): assuming the default pub/sub output-buffer soft limit of 8 MiB (grant +config|get for the "
-						+ "server's own value; README, Redis access)");
+						+ "server's own value; docs/redis-access.md)");
 				this.softLimitBytes = DEFAULT_SOFT_LIMIT;
 			}
 			else {
