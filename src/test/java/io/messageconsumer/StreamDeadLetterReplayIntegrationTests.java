@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -23,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A dead letter that came from a stream (an order delivered more than {@code max-deliveries}
- * times) replayed through {@code /actuator/deadletters/replay}: processed, and removed from the
- * dead-letter stream.
+ * Dead letters that came from a stream replayed through {@code /actuator/deadletters/replay}: an
+ * order delivered more than {@code max-deliveries} times, and an entry without a {@code payload}
+ * field once an operator fixed it; both processed, and removed from the dead-letter stream.
  */
 @RedisIntegrationTest
 @TestPropertySource(properties = { "consumer.mode=stream", "consumer.streams.keys=orders-stream",
@@ -64,6 +66,8 @@ class StreamDeadLetterReplayIntegrationTests {
 		assertThat(letter).containsEntry("reason", "max_deliveries")
 			.containsEntry("source", "stream")
 			.containsEntry("channel", "orders-stream")
+			.containsEntry("type", "order")
+			.containsEntry("id", id)
 			.containsEntry("payload", order(id));
 		assertThat(this.redis.hasKey("orders:" + id)).as("never handled").isFalse();
 		await().atMost(Duration.ofSeconds(10))
@@ -80,11 +84,58 @@ class StreamDeadLetterReplayIntegrationTests {
 		assertThat(deadLetterOf(probe, id)).as("removed once processed").isNull();
 	}
 
+	@Test
+	void replaysAnEntryWithoutPayloadOnceAnOperatorFixedItsDeadLetter() {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/readiness").healthStatus()));
+		RedisProbe probe = new RedisProbe(this.redis);
+		String id = "S-" + UUID.randomUUID();
+		// The publisher put the message in a field named "body": the consumer reads only "payload".
+		this.redis.opsForStream().add(MapRecord.create("orders-stream", Map.of("body", order(id))));
+		await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterWithField(probe, "field.body", order(id)) != null);
+		Map<String, String> letter = deadLetterWithField(probe, "field.body", order(id));
+		assertThat(letter).containsEntry("reason", "invalid_json").containsEntry("payload", "");
+		assertThat(letter.get("detail")).endsWith("has no 'payload' field (fields: body)");
+		String letterId = entryIdWithField("field.body", order(id));
+
+		// Replayed as it is, it fails again and keeps its dead letter.
+		JsonNode unfixed = Http.post(this.port, "/actuator/deadletters/replay", "{\"reason\":\"invalid_json\"}").json();
+		assertThat(unfixed.path("stillFailing").asInt()).isEqualTo(1);
+		assertThat(deadLetterWithField(probe, "field.body", order(id))).isNotNull();
+
+		// The fix: the message, from the entry's field, as the payload of a dead letter in place of the old one.
+		this.redis.opsForStream()
+			.add(MapRecord.create(DEAD_LETTERS, Map.of("reason", "invalid_json", "source", "stream", "channel",
+					"orders-stream", "payload", letter.get("field.body"))));
+		this.redis.opsForStream().delete(DEAD_LETTERS, letterId);
+		Http.Response response = Http.post(this.port, "/actuator/deadletters/replay", "{\"reason\":\"invalid_json\"}");
+
+		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		assertThat(response.json().path("outcomes").path("processed").asInt()).isEqualTo(1);
+		assertThat(response.json().path("removed").asInt()).isEqualTo(1);
+		assertThat(this.redis.opsForHash().get("orders:" + id, "status")).isEqualTo("received");
+		assertThat(probe.entries(DEAD_LETTERS)).noneMatch((entry) -> String.valueOf(entry.get("payload")).contains(id)
+				|| String.valueOf(entry.get("field.body")).contains(id));
+	}
+
+	private String entryIdWithField(String field, String value) {
+		return this.redis.opsForStream()
+			.range(DEAD_LETTERS, Range.unbounded())
+			.stream()
+			.filter((letter) -> value.equals(letter.getValue().get(field)))
+			.map((letter) -> letter.getId().getValue())
+			.findFirst()
+			.orElseThrow();
+	}
+
 	private static Map<String, String> deadLetterOf(RedisProbe probe, String id) {
-		// Dead-lettered before it was decoded: the payload names the order, no id field does.
+		return deadLetterWithField(probe, "id", id);
+	}
+
+	private static Map<String, String> deadLetterWithField(RedisProbe probe, String field, String value) {
 		return probe.entries(DEAD_LETTERS)
 			.stream()
-			.filter((letter) -> letter.get("payload").contains(id))
+			.filter((letter) -> value.equals(letter.get(field)))
 			.findFirst()
 			.orElse(null);
 	}

@@ -59,6 +59,10 @@ class StreamIntegrationTests {
 			redis.call('XREADGROUP', 'GROUP', ARGV[2], ARGV[3], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
 			return id""", String.class);
 
+	/** XADD with the fields in the order given, names and values in turn. */
+	private static final RedisScript<String> ADD_FIELDS = RedisScript
+		.of("return redis.call('XADD', KEYS[1], '*', unpack(ARGV))", String.class);
+
 	@Autowired
 	private StringRedisTemplate redis;
 
@@ -121,6 +125,28 @@ class StreamIntegrationTests {
 		assertThat(letters).extracting((letter) -> letter.get("reason")).contains("invalid_json");
 		assertThat(letters).allSatisfy((letter) -> assertThat(letter.get("source")).isEqualTo("stream"));
 		assertThat(letters).anySatisfy((letter) -> assertThat(letter.get("detail")).contains("no 'payload' field"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> pending("orders-stream").getTotalPendingMessages() == 0);
+	}
+
+	@Test
+	void deadLettersAnEntryWithoutPayloadKeepingEveryOneOfItsFields() {
+		String id = uniqueId();
+		// A publisher that spread the message over fields of its own: none is "payload".
+		String entry = this.redis.execute(ADD_FIELDS, List.of("orders-stream"), "type", "order", "id", id, "body",
+				order(id), "note", "line one\nline two");
+		await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterWithField("field.id", id) != null);
+		Map<String, String> letter = deadLetterWithField("field.id", id);
+		assertThat(letter).containsEntry("reason", "invalid_json")
+			.containsEntry("source", "stream")
+			.containsEntry("channel", "orders-stream")
+			.containsEntry("payload", "")
+			.containsEntry("field.type", "order")
+			.containsEntry("field.id", id)
+			.containsEntry("field.body", order(id))
+			.containsEntry("field.note", "line one\nline two")
+			.containsEntry("detail", "stream entry " + entry
+					+ " has no 'payload' field (fields: type, id, body, note)");
+		assertThat(this.redis.hasKey("orders:" + id)).as("never handled").isFalse();
 		await().atMost(Duration.ofSeconds(10)).until(() -> pending("orders-stream").getTotalPendingMessages() == 0);
 	}
 
@@ -190,8 +216,20 @@ class StreamIntegrationTests {
 				.stream()
 				.anyMatch((letter) -> "max_deliveries".equals(letter.get("reason"))
 						&& letter.get("payload").contains(id)));
+		// Never handled, but decoded for its dead letter: type and id say what it was, payload keeps it whole.
+		assertThat(deadLetterWithField("id", id)).containsEntry("reason", "max_deliveries")
+			.containsEntry("type", "order")
+			.containsEntry("payload", order(id));
 		assertThat(this.redis.hasKey("orders:" + id)).as("never handled").isFalse();
 		await().atMost(Duration.ofSeconds(10)).until(() -> pending("orders-stream").getTotalPendingMessages() == 0);
+	}
+
+	private Map<String, String> deadLetterWithField(String field, String value) {
+		return this.probe.deadLetters(DEAD_LETTERS, "orders-stream")
+			.stream()
+			.filter((letter) -> value.equals(letter.get(field)))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/** Add an entry and read it as another consumer at once, before this service's reader can. */

@@ -8,23 +8,30 @@ import java.util.List;
 import io.messageconsumer.message.Acknowledgement;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.message.InboundMessage.Field;
 import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * One dead letter waiting to be written: what it says of the message, its stream fields made only
  * when written, on the writer's thread. It keeps the payload it writes and never more of the
- * message's body (a {@code too_large} message keeps its first KiB). The acknowledgement of a
- * stream entry is told once the dead letter is written, or released when it cannot be.
+ * message's body (a {@code too_large} message keeps its first KiB). The other fields of a stream
+ * entry are kept as {@code field.<name>}, their values at most as many bytes in all as the payload
+ * may have. The acknowledgement of a stream entry is told once the dead letter is written, or
+ * released when it cannot be.
  *
  * @param disposition the outcome, reason, detail, type, id and attempts
  * @param source the source the message came from
  * @param channel its channel or stream key
  * @param acknowledgement the stream entry's acknowledgement, or {@code null}
  * @param payload the bytes to keep
+ * @param entryFields the other fields of a stream entry to keep, or none
  * @param at when the outcome was recorded
  */
 record DeadLetterRecord(Disposition disposition, String source, String channel, Acknowledgement acknowledgement,
-		byte[] payload, Instant at) {
+		byte[] payload, List<Field> entryFields, Instant at) {
+
+	/** Prefix of the dead-letter fields that keep a stream entry's fields other than {@code payload}. */
+	static final String ENTRY_FIELD_PREFIX = "field.";
 
 	/** What a record holds besides its payload: its fields, their names and the objects around them. */
 	private static final int OVERHEAD_BYTES = 512;
@@ -51,16 +58,35 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 
 	private static final byte[] AT = bytes("at");
 
+	private static final byte[] FIELD_PREFIX = bytes(ENTRY_FIELD_PREFIX);
+
 	static DeadLetterRecord of(InboundMessage message, Disposition disposition, int maxPayloadBytes, Instant at) {
 		int limit = (disposition.reason() == DeadLetterReason.TOO_LARGE) ? TOO_LARGE_PREFIX_BYTES : maxPayloadBytes;
-		byte[] body = message.body();
-		byte[] payload = body;
-		if (body.length > limit) {
-			payload = new byte[limit];
-			System.arraycopy(body, 0, payload, 0, limit);
-		}
 		return new DeadLetterRecord(disposition, message.source(), message.channel(), message.acknowledgement(),
-				payload, at);
+				cut(message.body(), limit), entryFields(message.fields(), limit), at);
+	}
+
+	private static List<Field> entryFields(List<Field> fields, int limit) {
+		if (fields.isEmpty()) {
+			return fields;
+		}
+		List<Field> kept = new ArrayList<>(fields.size());
+		int left = limit;
+		for (Field field : fields) {
+			byte[] value = cut(field.value(), left);
+			left -= value.length;
+			kept.add(new Field(field.name(), value));
+		}
+		return kept;
+	}
+
+	private static byte[] cut(byte[] bytes, int limit) {
+		if (bytes.length <= limit) {
+			return bytes;
+		}
+		byte[] prefix = new byte[limit];
+		System.arraycopy(bytes, 0, prefix, 0, limit);
+		return prefix;
 	}
 
 	/**
@@ -69,7 +95,11 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 	 */
 	long size() {
 		String detail = this.disposition.detail();
-		return OVERHEAD_BYTES + this.payload.length + ((detail != null) ? 2L * detail.length() : 0);
+		long size = OVERHEAD_BYTES + this.payload.length + ((detail != null) ? 2L * detail.length() : 0);
+		for (Field field : this.entryFields) {
+			size += OVERHEAD_BYTES / 8 + FIELD_PREFIX.length + field.name().length + field.value().length;
+		}
+		return size;
 	}
 
 	/**
@@ -77,7 +107,7 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 	 * @return the fields
 	 */
 	byte[][] fields() {
-		List<byte[]> fields = new ArrayList<>(18);
+		List<byte[]> fields = new ArrayList<>(18 + 2 * this.entryFields.size());
 		add(fields, REASON, bytes(this.disposition.reason().code()));
 		add(fields, DETAIL, bytes(truncate(String.valueOf(this.disposition.detail()), MAX_DETAIL_BYTES)));
 		add(fields, SOURCE, bytes(this.source));
@@ -89,6 +119,9 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 			add(fields, ID, bytes(this.disposition.id()));
 		}
 		add(fields, PAYLOAD, this.payload);
+		for (Field field : this.entryFields) {
+			add(fields, prefixed(field.name()), field.value());
+		}
 		add(fields, ATTEMPTS, bytes(Integer.toString(this.disposition.attempts())));
 		add(fields, AT, bytes(this.at.toString()));
 		return fields.toArray(new byte[0][]);
@@ -111,6 +144,13 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 	private static void add(List<byte[]> fields, byte[] name, byte[] value) {
 		fields.add(name);
 		fields.add(value);
+	}
+
+	private static byte[] prefixed(byte[] name) {
+		byte[] prefixed = new byte[FIELD_PREFIX.length + name.length];
+		System.arraycopy(FIELD_PREFIX, 0, prefixed, 0, FIELD_PREFIX.length);
+		System.arraycopy(name, 0, prefixed, FIELD_PREFIX.length, name.length);
+		return prefixed;
 	}
 
 	private static String truncate(String text, int maxBytes) {

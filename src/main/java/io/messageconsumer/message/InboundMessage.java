@@ -1,6 +1,7 @@
 package io.messageconsumer.message;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A message as a source hands it to the pipeline: raw bytes plus where they came from.
@@ -13,12 +14,29 @@ import java.time.Instant;
  * @param receivedAt when the service received it
  * @param acknowledgement told the fate of a message its source keeps until acknowledged, or
  * {@code null} for a source that does not (pub/sub)
+ * @param fields what the source delivered beside the body: a stream entry's fields other than
+ * {@code payload}, in entry order; never handled, kept in the message's dead letter; empty for
+ * pub/sub
  */
 public record InboundMessage(byte[] body, String source, String channel, String subscription, Instant receivedAt,
-		Acknowledgement acknowledgement) {
+		Acknowledgement acknowledgement, List<Field> fields) {
 
 	/** The source of a dead letter re-run by an operator; such a message is never dead-lettered again. */
 	public static final String REPLAY_SOURCE = "replay";
+
+	/**
+	 * A message with no fields beside its body.
+	 * @param body the raw message bytes
+	 * @param source the source name
+	 * @param channel the channel or stream key it arrived on
+	 * @param subscription the configured channel, pattern or stream it matched
+	 * @param receivedAt when the service received it
+	 * @param acknowledgement told its fate, or {@code null}
+	 */
+	public InboundMessage(byte[] body, String source, String channel, String subscription, Instant receivedAt,
+			Acknowledgement acknowledgement) {
+		this(body, source, channel, subscription, receivedAt, acknowledgement, List.of());
+	}
 
 	/**
 	 * A message from a source that does not keep it (pub/sub, a replay).
@@ -47,6 +65,15 @@ public record InboundMessage(byte[] body, String source, String channel, String 
 	 */
 	public boolean isReplay() {
 		return REPLAY_SOURCE.equals(this.source);
+	}
+
+	/**
+	 * One field a source delivered beside the message body, as raw bytes.
+	 *
+	 * @param name the field name
+	 * @param value the field value
+	 */
+	public record Field(byte[] name, byte[] value) {
 	}
 
 }

@@ -141,13 +141,24 @@ public class MessagePipeline {
 	}
 
 	/**
-	 * Record a message that will not be processed (overflow, shutdown) as rejected.
+	 * Record a message that will not be processed (delivered too often, shutdown) as rejected,
+	 * with its type and id when its body decodes.
 	 * @param message the message
 	 * @param reason why
 	 * @param detail human-readable detail
 	 */
 	public void reject(InboundMessage message, DeadLetterReason reason, String detail) {
-		complete(message, Disposition.rejected(reason, detail, null));
+		complete(message, Disposition.rejected(reason, detail, decodeOrNull(message)));
+	}
+
+	/** The envelope, for the type and id of a message rejected undecoded; the listeners are not told. */
+	private Envelope decodeOrNull(InboundMessage message) {
+		try {
+			return this.decoder.decode(message.body());
+		}
+		catch (RuntimeException | Error ex) {
+			return null;
+		}
 	}
 
 	/**

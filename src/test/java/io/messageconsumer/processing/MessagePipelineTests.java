@@ -394,6 +394,27 @@ class MessagePipelineTests {
 	}
 
 	@Test
+	void explicitRejectionKeepsTheTypeAndIdOfAMessageThatDecodes() {
+		InboundMessage message = message("{\"type\":\"order\",\"id\":\"o-7\",\"total\":1.0}");
+		this.pipeline.reject(message, DeadLetterReason.MAX_DELIVERIES, "delivered 4 times");
+		Disposition disposition = this.listener.outcomeOf(message);
+		assertRejected(disposition, DeadLetterReason.MAX_DELIVERIES);
+		assertThat(disposition.type()).isEqualTo("order");
+		assertThat(disposition.id()).isEqualTo("o-7");
+		assertThat(this.orders.calls()).isZero();
+	}
+
+	@Test
+	void explicitRejectionOfAMessageThatDoesNotDecodeHasNoTypeOrId() {
+		InboundMessage message = message("{\"type\":\"order\"");
+		this.pipeline.reject(message, DeadLetterReason.MAX_DELIVERIES, "delivered 4 times");
+		Disposition disposition = this.listener.outcomeOf(message);
+		assertRejected(disposition, DeadLetterReason.MAX_DELIVERIES);
+		assertThat(disposition.type()).isNull();
+		assertThat(disposition.id()).isNull();
+	}
+
+	@Test
 	void givesEveryMessageExactlyOneOutcome() {
 		this.widgets.behaviour = (payload, context) -> {
 			if ("fail".equals(payload.name())) {

@@ -259,23 +259,44 @@ final class StreamReader implements Runnable {
 		String id = entry.getId();
 		StreamEntry acknowledgement = new StreamEntry(this, id);
 		this.inProgress.putIfAbsent(id, System.nanoTime());
-		byte[] payload = payload(entry.getBody());
-		InboundMessage message = new InboundMessage((payload != null) ? payload : new byte[0], SOURCE, this.key,
-				this.key, Instant.now(), acknowledgement);
-		if (entry.getBody() == null || entry.getBody().isEmpty()) {
+		Map<byte[], byte[]> body = entry.getBody();
+		if (body == null || body.isEmpty()) {
 			// Deleted from the stream (XDEL, trimming) while pending: nothing left to process.
 			acknowledgement.acknowledge();
+			return;
 		}
-		else if (maxDeliveriesDetail != null) {
+		byte[] payload = null;
+		List<InboundMessage.Field> others = List.of();
+		for (Map.Entry<byte[], byte[]> field : body.entrySet()) {
+			if (Arrays.equals(PAYLOAD, field.getKey())) {
+				payload = field.getValue();
+			}
+			else {
+				// Never handled, but kept in the entry's dead letter: nothing of an entry is lost there.
+				others = (others.isEmpty()) ? new ArrayList<>(body.size()) : others;
+				others.add(new InboundMessage.Field(field.getKey(), field.getValue()));
+			}
+		}
+		InboundMessage message = new InboundMessage((payload != null) ? payload : new byte[0], SOURCE, this.key,
+				this.key, Instant.now(), acknowledgement, others);
+		if (maxDeliveriesDetail != null) {
 			this.dispatcher.reject(message, DeadLetterReason.MAX_DELIVERIES, maxDeliveriesDetail);
 		}
 		else if (payload == null) {
-			this.dispatcher.reject(message, DeadLetterReason.INVALID_JSON,
-					"stream entry " + id + " has no '" + PAYLOAD_FIELD + "' field");
+			this.dispatcher.reject(message, DeadLetterReason.INVALID_JSON, noPayloadDetail(id, others));
 		}
 		else {
 			this.dispatcher.dispatch(message);
 		}
+	}
+
+	private static String noPayloadDetail(String id, List<InboundMessage.Field> fields) {
+		StringBuilder names = new StringBuilder();
+		for (InboundMessage.Field field : fields) {
+			names.append((names.length() > 0) ? ", " : "").append(new String(field.name(), StandardCharsets.UTF_8));
+		}
+		return "stream entry " + id + " has no '" + PAYLOAD_FIELD + "' field (fields: "
+				+ LogText.safe(names.toString(), 512) + ")";
 	}
 
 	private RedisFuture<List<StreamMessage<byte[], byte[]>>> read(RedisClusterAsyncCommands<byte[], byte[]> commands,
@@ -299,18 +320,6 @@ final class StreamReader implements Runnable {
 
 	private <T> T await(RedisFuture<T> future) {
 		return LettuceFutures.awaitOrCancel(future, this.timeoutNanos, TimeUnit.NANOSECONDS);
-	}
-
-	private static byte[] payload(Map<byte[], byte[]> fields) {
-		if (fields == null) {
-			return null;
-		}
-		for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
-			if (Arrays.equals(PAYLOAD, field.getKey())) {
-				return field.getValue();
-			}
-		}
-		return null;
 	}
 
 	private String consumerName() {
