@@ -22,7 +22,6 @@ import io.messageconsumer.monitoring.DispatcherMeterBinder;
 import io.messageconsumer.config.GapTrackingProperties;
 import io.messageconsumer.monitoring.ReadinessAnnouncer;
 import io.messageconsumer.monitoring.SequenceGapTracker;
-import io.messageconsumer.processing.AcknowledgingListener;
 import io.messageconsumer.decode.EnvelopeDecoder;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
@@ -39,7 +38,8 @@ import io.messageconsumer.config.ConsumerProperties;
 /**
  * Composes the pipeline in one visible place: the decoder, the router over every
  * {@link MessageHandler} bean, the handler decorators (innermost first), the outcome
- * listeners (in the order they run), the bounded dispatcher, and the monitoring around them.
+ * observers (in the order they are told), the dead-letter writer as the recoverer of rejected and
+ * failed messages, the bounded dispatcher, and the monitoring around them.
  */
 @Configuration(proxyBeanMethods = false)
 class PipelineConfiguration {
@@ -91,9 +91,10 @@ class PipelineConfiguration {
 		RetryPolicy retryPolicy = new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
 				retry.maxBackoff());
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
-		// Outcome listeners, in the order they run.
+		// The observers, in the order they are told; what becomes of each message is the settlement's
+		// alone: acknowledged once handled, or once the dead-letter writer has recorded it.
 		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
-				List.of(gapTracker, metrics, deadLetters, new AcknowledgingListener(), outcomeLogger));
+				List.of(gapTracker, metrics, outcomeLogger), deadLetters);
 	}
 
 	@Bean

@@ -22,7 +22,7 @@ import io.messageconsumer.message.DeadLetterReason;
  * @param disposition the outcome, reason, detail, type, id and attempts
  * @param source the source the message came from
  * @param channel its channel or stream key
- * @param acknowledgement the stream entry's acknowledgement, or {@code null}
+ * @param acknowledgement the message's acknowledgement (a stream entry's, or {@code Acknowledgement.NONE})
  * @param payload the bytes to keep
  * @param entryFields the other fields of a stream entry to keep, or none
  * @param at when the outcome was recorded
@@ -129,16 +129,12 @@ record DeadLetterRecord(Disposition disposition, String source, String channel, 
 
 	/** The stream entry is recorded: it may be acknowledged. */
 	void acknowledge() {
-		if (this.acknowledgement != null) {
-			this.acknowledgement.acknowledge();
-		}
+		this.acknowledgement.acknowledge();
 	}
 
 	/** Not recorded: its stream delivers it again. */
 	void release() {
-		if (this.acknowledgement != null) {
-			this.acknowledgement.release();
-		}
+		this.acknowledgement.release();
 	}
 
 	private static void add(List<byte[]> fields, byte[] name, byte[] value) {

@@ -30,7 +30,7 @@ import io.messageconsumer.redis.BatchWriterThread;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.support.PeriodicSummary;
-import io.messageconsumer.processing.PipelineListener;
+import io.messageconsumer.processing.failure.DeadLetterRecoverer;
 import io.messageconsumer.message.DeadLetterReason;
 
 /**
@@ -44,7 +44,7 @@ import io.messageconsumer.message.DeadLetterReason;
  * entry is acknowledged only once its dead letter is written; one that cannot be written is
  * released, so its stream delivers it again.
  */
-public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
+public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 
 	/** Stops after the dispatcher, so the entries of a drain are written. */
 	public static final int PHASE = Integer.MAX_VALUE - 200;
@@ -112,8 +112,8 @@ public class DeadLetterWriter implements PipelineListener, SmartLifecycle {
 	}
 
 	@Override
-	public void onOutcome(InboundMessage message, Disposition disposition) {
-		if (!disposition.outcome().isDeadLettered() || message.isReplay()) {
+	public void recover(InboundMessage message, Disposition disposition) {
+		if (message.isReplay()) {
 			// A replay that fails again keeps its original entry instead of adding one.
 			return;
 		}

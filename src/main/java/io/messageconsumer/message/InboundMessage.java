@@ -12,14 +12,20 @@ import java.util.List;
  * @param subscription the configured channel, pattern or stream it matched: a bounded value,
  * safe as a meter tag
  * @param receivedAt when the service received it
- * @param acknowledgement told the fate of a message its source keeps until acknowledged, or
- * {@code null} for a source that does not (pub/sub)
+ * @param acknowledgement told the fate of the message; {@link Acknowledgement#NONE} (or {@code null})
+ * for a source that keeps nothing (pub/sub)
  * @param fields what the source delivered beside the body: a stream entry's fields other than
  * {@code payload}, in entry order; never handled, kept in the message's dead letter; empty for
  * pub/sub
  */
 public record InboundMessage(byte[] body, String source, String channel, String subscription, Instant receivedAt,
 		Acknowledgement acknowledgement, List<Field> fields) {
+
+	public InboundMessage {
+		if (acknowledgement == null) {
+			acknowledgement = Acknowledgement.NONE;
+		}
+	}
 
 	/** The source of a dead letter re-run by an operator; such a message is never dead-lettered again. */
 	public static final String REPLAY_SOURCE = "replay";
@@ -56,7 +62,7 @@ public record InboundMessage(byte[] body, String source, String channel, String 
 	 * @return {@code true} for stream entries
 	 */
 	public boolean redeliverable() {
-		return this.acknowledgement != null;
+		return this.acknowledgement.redelivers();
 	}
 
 	/**

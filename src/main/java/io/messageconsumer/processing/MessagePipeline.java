@@ -6,9 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
@@ -22,6 +19,8 @@ import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.message.RejectedMessageException;
+import io.messageconsumer.processing.failure.DeadLetterRecoverer;
+import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.lanes.Delivery;
 import io.messageconsumer.support.LogText;
@@ -31,8 +30,6 @@ import io.messageconsumer.support.LogText;
  * listeners the outcome. Nothing a message contains makes it throw.
  */
 public class MessagePipeline {
-
-	private static final Log logger = LogFactory.getLog(MessagePipeline.class);
 
 	private final EnvelopeDecoder decoder;
 
@@ -44,7 +41,9 @@ public class MessagePipeline {
 
 	private final RetryPolicy retryPolicy;
 
-	private final List<PipelineListener> listeners;
+	private final Observers observers;
+
+	private final Settlement settlement;
 
 	/**
 	 * Create the pipeline.
@@ -53,42 +52,53 @@ public class MessagePipeline {
 	 * @param validator validates payloads
 	 * @param invoker calls the handler once, with its decorators
 	 * @param retryPolicy how often a failing handler is tried, and the backoff in between
-	 * @param listeners told about every message and outcome, in this order
+	 * @param observers told about every message and outcome, in this order
+	 * @param recoverer takes every rejected and failed message
 	 */
 	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
-			HandlerInvoker invoker, RetryPolicy retryPolicy, List<PipelineListener> listeners) {
+			HandlerInvoker invoker, RetryPolicy retryPolicy, List<? extends PipelineListener> observers,
+			DeadLetterRecoverer recoverer) {
 		this.decoder = decoder;
 		this.router = router;
 		this.binder = new PayloadBinder(decoder.mapper(), validator);
 		this.invoker = invoker;
 		this.retryPolicy = retryPolicy;
-		this.listeners = List.copyOf(listeners);
+		this.observers = new Observers(observers);
+		this.settlement = new Settlement(this.observers, recoverer);
 	}
 
 	/**
-	 * Tell the listeners a message arrived.
+	 * Create a pipeline that records dead letters nowhere (they are acknowledged): for tests.
+	 * @param decoder decodes raw bytes
+	 * @param router finds the handler
+	 * @param validator validates payloads
+	 * @param invoker calls the handler once, with its decorators
+	 * @param retryPolicy how often a failing handler is tried, and the backoff in between
+	 * @param observers told about every message and outcome, in this order
+	 */
+	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
+			HandlerInvoker invoker, RetryPolicy retryPolicy, List<? extends PipelineListener> observers) {
+		this(decoder, router, validator, invoker, retryPolicy, observers, DeadLetterRecoverer.ACKNOWLEDGE);
+	}
+
+	/**
+	 * What decides a message's fate once it is over.
+	 * @return the settlement
+	 */
+	public Settlement settlement() {
+		return this.settlement;
+	}
+
+	/**
+	 * Tell the observers a message arrived.
 	 * @param message the message
 	 */
 	public void received(InboundMessage message) {
-		for (PipelineListener listener : this.listeners) {
-			try {
-				listener.onReceived(message);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Pipeline listener " + listener.getClass().getName() + " failed", ex);
-			}
-		}
+		this.observers.onReceived(message);
 	}
 
 	private void decoded(InboundMessage message, Envelope envelope) {
-		for (PipelineListener listener : this.listeners) {
-			try {
-				listener.onDecoded(message, envelope);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Pipeline listener " + listener.getClass().getName() + " failed", ex);
-			}
-		}
+		this.observers.onDecoded(message, envelope);
 	}
 
 	/**
@@ -161,14 +171,6 @@ public class MessagePipeline {
 		}
 	}
 
-	/**
-	 * Record a prepared delivery that will not be processed (overflow, shutdown, a stuck handler).
-	 * @param delivery the delivery
-	 * @param disposition its outcome
-	 */
-	public void settle(Delivery delivery, Disposition disposition) {
-		complete(delivery.message(), disposition);
-	}
 
 	private String orderingKey(Envelope envelope, MessageHandler<Object> handler) {
 		String member = handler.orderingKey();
@@ -332,14 +334,7 @@ public class MessagePipeline {
 	}
 
 	private void complete(InboundMessage message, Disposition disposition) {
-		for (PipelineListener listener : this.listeners) {
-			try {
-				listener.onOutcome(message, disposition);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Pipeline listener " + listener.getClass().getName() + " failed", ex);
-			}
-		}
+		this.settlement.settle(message, disposition);
 	}
 
 }

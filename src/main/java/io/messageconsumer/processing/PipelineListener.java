@@ -7,7 +7,9 @@ import io.messageconsumer.message.InboundMessage;
 /**
  * Observes the pipeline: every received message, and the one outcome each ends in.
  * <p>
- * Metrics, dead letters and outcome logging are listeners, composed in one place.
+ * Metrics, sequence-gap tracking and outcome logging are listeners, composed in one place
+ * ({@link Observers}). A listener only watches: acknowledging, dead-lettering and releasing a
+ * message are the {@link io.messageconsumer.processing.failure.Settlement}'s.
  * Implementations must be fast and must not block: {@link #onReceived} runs on the Redis
  * connection's thread.
  */

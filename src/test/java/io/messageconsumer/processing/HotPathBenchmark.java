@@ -89,7 +89,7 @@ public final class HotPathBenchmark {
 			}
 			else if (delivery != null) {
 				MessagePipeline.AttemptResult result = pipeline.attempt(delivery);
-				pipeline.settle(delivery, result.disposition());
+				pipeline.settlement().settle(delivery.message(), result.disposition());
 				if (result.disposition().outcome() == Outcome.PROCESSED) {
 					processed++;
 				}

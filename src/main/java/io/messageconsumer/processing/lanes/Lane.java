@@ -21,6 +21,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -47,6 +48,8 @@ final class Lane {
 	private final ArrayBlockingQueue<Work> queue;
 
 	private final MessagePipeline pipeline;
+
+	private final Settlement settlement;
 
 	private final AtomicInteger inFlight;
 
@@ -78,6 +81,7 @@ final class Lane {
 		this.capacity = capacity;
 		this.queue = new ArrayBlockingQueue<>(capacity + 1);
 		this.pipeline = pipeline;
+		this.settlement = pipeline.settlement();
 		this.inFlight = inFlight;
 	}
 
@@ -282,37 +286,35 @@ final class Lane {
 		finish(work, result);
 	}
 
+	/**
+	 * After an attempt: a failure with attempts left waits aside for its retry; otherwise the
+	 * message settles. One that failed because the lane was aborted at shutdown (its worker
+	 * interrupted, or its retry no longer possible) is unprocessed: a stream entry goes back to
+	 * its source, as the queued ones do, rather than to the dead letters.
+	 */
 	private void finish(Work work, MessagePipeline.AttemptResult result) {
-		if (releaseIfAborted(work, result)) {
+		Disposition disposition = result.disposition();
+		if (disposition == null && scheduleRetry(work, result.retryAfterNanos())) {
 			return;
 		}
-		if (result.disposition() != null) {
-			settle(work, result.disposition());
-			synchronized (this) {
-				release(work.delivery.key());
-			}
+		boolean stopping;
+		synchronized (this) {
+			stopping = this.aborted && (disposition == null || disposition.outcome() == Outcome.FAILED);
 		}
-		else if (!scheduleRetry(work, result.retryAfterNanos())) {
-			// Aborted while this attempt ran: the caller already took the rest, so settle this one here.
-			settle(work, Disposition.rejected(DeadLetterReason.SHUTDOWN,
-					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope()));
-		}
-	}
-
-	/**
-	 * An attempt of a message its source delivers again (a stream entry) that failed because the
-	 * lane was aborted at shutdown (its worker interrupted) is left to the source, as the queued
-	 * ones are, rather than dead-lettered.
-	 */
-	private synchronized boolean releaseIfAborted(Work work, MessagePipeline.AttemptResult result) {
-		boolean failed = result.disposition() == null || result.disposition().outcome() == Outcome.FAILED;
-		if (!this.aborted || !failed || !work.delivery.message().redeliverable()) {
-			return false;
+		if (disposition == null) {
+			disposition = Disposition.rejected(DeadLetterReason.SHUTDOWN,
+					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope());
 		}
 		this.pending.decrementAndGet();
-		work.delivery.message().acknowledgement().release();
-		release(work.delivery.key());
-		return true;
+		if (stopping) {
+			this.settlement.unprocessed(work.delivery.message(), disposition);
+		}
+		else {
+			this.settlement.settle(work.delivery.message(), disposition);
+		}
+		synchronized (this) {
+			release(work.delivery.key());
+		}
 	}
 
 	/** One attempt at a batch, then each message settled or scheduled for its retry, in order. */
@@ -373,7 +375,7 @@ final class Lane {
 
 	private void settle(Work work, Disposition disposition) {
 		this.pending.decrementAndGet();
-		this.pipeline.settle(work.delivery, disposition);
+		this.settlement.settle(work.delivery.message(), disposition);
 	}
 
 	private static final int RUNNING = 0;

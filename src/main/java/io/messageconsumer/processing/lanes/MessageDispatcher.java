@@ -15,6 +15,7 @@ import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.failure.Settlement;
 
 /**
  * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
@@ -38,6 +39,8 @@ public class MessageDispatcher implements SmartLifecycle {
 	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
 
 	private final MessagePipeline pipeline;
+
+	private final Settlement settlement;
 
 	private final int laneCount;
 
@@ -70,6 +73,7 @@ public class MessageDispatcher implements SmartLifecycle {
 	 */
 	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
 		this.pipeline = pipeline;
+		this.settlement = pipeline.settlement();
 		this.laneCount = settings.lanes();
 		this.laneCapacity = Math.max(1, settings.capacity() / settings.lanes());
 		this.overflowDetail = "lane full (" + this.laneCapacity + " messages: consumer.queue-capacity="
@@ -86,16 +90,12 @@ public class MessageDispatcher implements SmartLifecycle {
 	public void dispatch(InboundMessage message) {
 		this.lastMessageAt = message.receivedAt();
 		Lane[] current = this.lanes;
-		if (message.redeliverable() && (current == null || !this.accepting)) {
-			// Not received here: its source delivers it again.
-			message.acknowledgement().release();
+		if (current == null || !this.accepting) {
+			this.settlement.refuse(message,
+					Disposition.rejected(DeadLetterReason.SHUTDOWN, "received while the consumer is stopped", null));
 			return;
 		}
 		this.pipeline.received(message);
-		if (current == null || !this.accepting) {
-			this.pipeline.reject(message, DeadLetterReason.SHUTDOWN, "received while the consumer is stopped");
-			return;
-		}
 		Delivery delivery = this.pipeline.prepare(message);
 		if (delivery == null) {
 			return;
@@ -104,11 +104,7 @@ public class MessageDispatcher implements SmartLifecycle {
 		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
 		long wait = message.redeliverable() ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos;
 		if (!lane.offer(delivery, wait)) {
-			if (message.redeliverable()) {
-				message.acknowledgement().release();
-				return;
-			}
-			this.pipeline.settle(delivery,
+			this.settlement.unprocessed(message,
 					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()));
 		}
 	}
@@ -213,12 +209,8 @@ public class MessageDispatcher implements SmartLifecycle {
 			if (!lane.isDrained()) {
 				for (Delivery delivery : lane.abort()) {
 					left++;
-					if (delivery.message().redeliverable()) {
-						// Left for another replica, or this one after a restart, to claim.
-						delivery.message().acknowledgement().release();
-						continue;
-					}
-					this.pipeline.settle(delivery, Disposition.rejected(DeadLetterReason.SHUTDOWN,
+					// A stream entry is left for another replica, or this one after a restart, to claim.
+					this.settlement.unprocessed(delivery.message(), Disposition.rejected(DeadLetterReason.SHUTDOWN,
 							"still buffered when the drain timeout (" + this.drainTimeout + ") ran out",
 							delivery.envelope()));
 				}

@@ -1,0 +1,77 @@
+package io.messageconsumer.processing.failure;
+
+import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.processing.PipelineListener;
+
+/**
+ * The one place that decides what becomes of a message once it is over: a handled message is
+ * acknowledged to its source, a rejected or failed one goes to the {@link DeadLetterRecoverer}
+ * (which acknowledges once it is recorded), and one that will not be processed here is released
+ * to a source that redelivers it. The observers are told every outcome first; they watch, and
+ * nothing they do changes delivery.
+ */
+public final class Settlement {
+
+	private final PipelineListener observers;
+
+	private final DeadLetterRecoverer recoverer;
+
+	/**
+	 * Create the settlement.
+	 * @param observers told every outcome, before the message is acknowledged or recovered
+	 * @param recoverer takes rejected and failed messages
+	 */
+	public Settlement(PipelineListener observers, DeadLetterRecoverer recoverer) {
+		this.observers = observers;
+		this.recoverer = recoverer;
+	}
+
+	/**
+	 * The message reached its outcome: tell the observers, then acknowledge it if it was handled,
+	 * or hand it to the recoverer if it was rejected or failed.
+	 * @param message the message
+	 * @param disposition its outcome
+	 */
+	public void settle(InboundMessage message, Disposition disposition) {
+		this.observers.onOutcome(message, disposition);
+		if (disposition.outcome().isDeadLettered()) {
+			this.recoverer.recover(message, disposition);
+		}
+		else {
+			message.acknowledgement().acknowledge();
+		}
+	}
+
+	/**
+	 * The message will not be processed here (its lane is full, or the consumer stops before it
+	 * could run or finish): a source that redelivers it gets it back, with no outcome recorded;
+	 * otherwise it settles with the given disposition.
+	 * @param message the message
+	 * @param disposition its outcome when its source does not redeliver it
+	 */
+	public void unprocessed(InboundMessage message, Disposition disposition) {
+		if (message.acknowledgement().redelivers()) {
+			message.acknowledgement().release();
+		}
+		else {
+			settle(message, disposition);
+		}
+	}
+
+	/**
+	 * The message arrived while the consumer is stopped: a source that redelivers it gets it
+	 * back, uncounted; otherwise it counts as received and settles with the given disposition.
+	 * @param message the message
+	 * @param disposition its outcome when its source does not redeliver it
+	 */
+	public void refuse(InboundMessage message, Disposition disposition) {
+		if (message.acknowledgement().redelivers()) {
+			message.acknowledgement().release();
+			return;
+		}
+		this.observers.onReceived(message);
+		settle(message, disposition);
+	}
+
+}

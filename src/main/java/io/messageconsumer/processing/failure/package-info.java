@@ -1,0 +1,5 @@
+/**
+ * What becomes of a message once it is over: the {@link io.messageconsumer.processing.failure.Settlement}
+ * acknowledges it, hands it to the dead-letter recoverer, or releases it to its source.
+ */
+package io.messageconsumer.processing.failure;
