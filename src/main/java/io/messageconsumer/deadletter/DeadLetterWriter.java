@@ -8,10 +8,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -27,6 +25,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
 import io.messageconsumer.redis.BatchWriterThread;
+import io.messageconsumer.redis.RedisAsync;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.support.PeriodicSummary;
@@ -166,14 +165,12 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 	 */
 	private void write(List<DeadLetterRecord> batch) {
 		this.redis.execute((RedisCallback<Object>) (connection) -> {
-			@SuppressWarnings("unchecked")
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
+			RedisClusterAsyncCommands<byte[], byte[]> commands = RedisAsync.commands(connection);
 			List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
 			for (DeadLetterRecord entry : batch) {
 				replies.add(commands.xadd(this.streamKey, this.addArgs, (Object[]) entry.fields()));
 			}
-			awaitAll(replies);
+			RedisAsync.awaitAll(replies, WRITE_TIMEOUT);
 			return null;
 		});
 		for (DeadLetterRecord entry : batch) {
@@ -192,12 +189,6 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 		return bytes;
 	}
 
-	private static void awaitAll(List<RedisFuture<String>> replies) {
-		long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
-		for (RedisFuture<String> reply : replies) {
-			LettuceFutures.awaitOrCancel(reply, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-		}
-	}
 
 	@Override
 	public void start() {

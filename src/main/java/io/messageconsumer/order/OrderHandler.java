@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -22,6 +20,7 @@ import org.springframework.stereotype.Component;
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
+import io.messageconsumer.redis.RedisAsync;
 
 /**
  * Handles {@code order} messages: stores each order once in the Redis hash {@code orders:<id>}.
@@ -89,9 +88,7 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 	 * a cluster, where the keys of a batch live on different nodes, one call per order, pipelined.
 	 */
 	private List<HandlerResult> insertAll(RedisConnection connection, List<OrderMessage> orders) {
-		@SuppressWarnings("unchecked")
-		RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-			.getNativeConnection();
+		RedisClusterAsyncCommands<byte[], byte[]> commands = RedisAsync.commands(connection);
 		String receivedAt = Instant.now().toString();
 		List<List<OrderMessage>> calls = (connection instanceof RedisClusterConnection)
 				? orders.stream().map(List::of).toList() : List.of(orders);
@@ -100,10 +97,8 @@ class OrderHandler implements BatchMessageHandler<OrderMessage> {
 			replies.add(insert(commands, call, receivedAt));
 		}
 		List<HandlerResult> results = new ArrayList<>(orders.size());
-		long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-		for (RedisFuture<List<Long>> reply : replies) {
-			for (Long applied : LettuceFutures.awaitOrCancel(reply, Math.max(0, deadline - System.nanoTime()),
-					TimeUnit.NANOSECONDS)) {
+		for (List<Long> call : RedisAsync.awaitAll(replies, REPLY_TIMEOUT)) {
+			for (Long applied : call) {
 				results.add((applied != null && applied == 1L) ? HandlerResult.PROCESSED : HandlerResult.DUPLICATE);
 			}
 		}

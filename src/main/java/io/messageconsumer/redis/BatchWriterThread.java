@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+
+import io.messageconsumer.support.BackOffs;
+
 /**
  * One thread that takes what waits in a queue in batches and writes each batch, retrying a
  * failed batch with a growing backoff (100 ms to 5 s) while it runs. On stop it writes what is
@@ -19,6 +24,9 @@ import org.apache.commons.logging.LogFactory;
 public final class BatchWriterThread<T> {
 
 	private static final Log logger = LogFactory.getLog(BatchWriterThread.class);
+
+	/** Between the attempts at a batch that failed: 100 ms, doubling, at most 5 s, for as long as it runs. */
+	private static final BackOff RETRY = BackOffs.doubling(Duration.ofMillis(100), Duration.ofSeconds(5));
 
 	private final String name;
 
@@ -52,7 +60,7 @@ public final class BatchWriterThread<T> {
 
 	private void loop() {
 		List<T> batch = new ArrayList<>(this.batchSize);
-		long backoffMillis = 100;
+		BackOffExecution backOff = null;
 		while (this.running || !this.queue.isEmpty() || !batch.isEmpty()) {
 			try {
 				if (batch.isEmpty()) {
@@ -65,7 +73,7 @@ public final class BatchWriterThread<T> {
 				}
 				this.writer.write(batch);
 				batch.clear();
-				backoffMillis = 100;
+				backOff = null;
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -78,6 +86,8 @@ public final class BatchWriterThread<T> {
 					this.giveUp.abandon(left, ex);
 					return;
 				}
+				backOff = (backOff != null) ? backOff : RETRY.start();
+				long backoffMillis = backOff.nextBackOff();
 				logger.warn(this.name + ": write failed, retrying in " + backoffMillis + " ms: " + ex.getMessage());
 				try {
 					Thread.sleep(backoffMillis);
@@ -86,7 +96,6 @@ public final class BatchWriterThread<T> {
 					Thread.currentThread().interrupt();
 					return;
 				}
-				backoffMillis = Math.min(5_000, backoffMillis * 2);
 			}
 		}
 	}

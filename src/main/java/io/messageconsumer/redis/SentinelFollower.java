@@ -1,11 +1,10 @@
 package io.messageconsumer.redis;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.apache.commons.logging.Log;
@@ -102,14 +101,11 @@ public class SentinelFollower {
 	/** Kill this instance's connections on that server, other than the one asking. */
 	private Void killOwnConnections(RedisConnection connection) {
 		List<RedisClientInfo> clients = connection.serverCommands().getClientList();
-		@SuppressWarnings("unchecked")
-		RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-			.getNativeConnection();
+		RedisClusterAsyncCommands<byte[], byte[]> commands = RedisAsync.commands(connection);
 		for (RedisClientInfo client : (clients != null) ? clients : List.<RedisClientInfo>of()) {
 			String address = client.getAddressPort();
 			if (this.clientName.equals(client.getName()) && address != null) {
-				LettuceFutures.awaitOrCancel(commands.clientKill(KillArgs.Builder.addr(address).skipme()), 2,
-						TimeUnit.SECONDS);
+				RedisAsync.await(commands.clientKill(KillArgs.Builder.addr(address).skipme()), Duration.ofSeconds(2));
 			}
 		}
 		return null;

@@ -4,8 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -14,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Proves the subscription delivers: publishes a numbered probe to this instance's own canary
@@ -55,11 +55,14 @@ class CanaryProbe implements SmartLifecycle {
 
 	private long lastPublishNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
 
-	private volatile ScheduledExecutorService scheduler;
+	private final TaskScheduler scheduler;
+
+	private volatile ScheduledFuture<?> ticks;
 
 	CanaryProbe(StringRedisTemplate redis, String channel, Duration interval, Duration timeout,
-			BooleanSupplier listening) {
+			BooleanSupplier listening, TaskScheduler scheduler) {
 		this.listening = listening;
+		this.scheduler = scheduler;
 		this.redis = redis;
 		this.channel = channel;
 		this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
@@ -149,28 +152,24 @@ class CanaryProbe implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		if (this.scheduler == null) {
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "consumer-canary");
-				thread.setDaemon(true);
-				return thread;
-			});
-			long tickMillis = Math.min(this.interval.toMillis(), 1000);
-			this.scheduler.scheduleWithFixedDelay(this::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
+		if (this.ticks == null) {
+			// On the application's task scheduler, as every periodic task of the service.
+			Duration tick = (this.interval.compareTo(Duration.ofSeconds(1)) < 0) ? this.interval : Duration.ofSeconds(1);
+			this.ticks = this.scheduler.scheduleWithFixedDelay(this::tick, tick);
 		}
 	}
 
 	@Override
 	public synchronized void stop() {
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
-			this.scheduler = null;
+		if (this.ticks != null) {
+			this.ticks.cancel(false);
+			this.ticks = null;
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.ticks != null;
 	}
 
 }

@@ -18,6 +18,7 @@ import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -94,12 +95,12 @@ class PubSubConfiguration {
 
 	@Bean
 	CanaryProbe pubSubCanaryProbe(StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties,
-			ObjectProvider<RedisMessageListenerContainer> redisMessageListenerContainer) {
+			ObjectProvider<RedisMessageListenerContainer> redisMessageListenerContainer, TaskScheduler taskScheduler) {
 		ConsumerProperties.Health health = properties.health();
 		String channel = health.canaryChannel().replace("{instance}", instance.clientName());
 		// The container needs the canary's channel, so it is looked up when the first probe is due.
 		return new CanaryProbe(redis, channel, health.canaryInterval(), health.canaryTimeout(),
-				() -> redisMessageListenerContainer.getObject().isListening());
+				() -> redisMessageListenerContainer.getObject().isListening(), taskScheduler);
 	}
 
 	@Bean

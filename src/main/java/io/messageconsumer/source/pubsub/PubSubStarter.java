@@ -7,6 +7,10 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+
+import io.messageconsumer.support.BackOffs;
 
 /**
  * Starts the listener container in the background, retrying until Redis answers.
@@ -21,9 +25,8 @@ class PubSubStarter implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(PubSubStarter.class);
 
-	private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-
-	private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+	/** Between attempts to subscribe: 500 ms, doubling, at most 5 s, until Redis answers. */
+	private static final BackOff RETRY = BackOffs.doubling(Duration.ofMillis(500), Duration.ofSeconds(5));
 
 	private final RedisMessageListenerContainer container;
 
@@ -56,8 +59,9 @@ class PubSubStarter implements SmartLifecycle {
 			this.warmUp.run();
 			this.warm = true;
 		}
-		Duration wait = FIRST_RETRY;
+		BackOffExecution backOff = RETRY.start();
 		while (!Thread.currentThread().isInterrupted()) {
+			long wait = backOff.nextBackOff();
 			try {
 				this.container.start();
 				if (this.container.isRunning()) {
@@ -67,16 +71,14 @@ class PubSubStarter implements SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				this.container.stop();
-				logger.warn("Redis not reachable for subscribing (" + rootMessage(ex) + "); retrying in "
-						+ wait.toMillis() + " ms");
+				logger.warn("Redis not reachable for subscribing (" + rootMessage(ex) + "); retrying in " + wait + " ms");
 			}
 			try {
-				Thread.sleep(wait.toMillis());
+				Thread.sleep(wait);
 			}
 			catch (InterruptedException ex) {
 				return;
 			}
-			wait = (wait.compareTo(MAX_RETRY) >= 0) ? MAX_RETRY : wait.multipliedBy(2);
 		}
 	}
 
