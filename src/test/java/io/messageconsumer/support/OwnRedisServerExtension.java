@@ -36,7 +36,7 @@ public final class OwnRedisServerExtension implements BeforeAllCallback, TestIns
 		// Closed with the class's context: after @AfterAll and after Spring closes a dirtied context.
 		context.getStore(NAMESPACE).put(testClass, (AutoCloseable) () -> {
 			servers.remove(testClass, server);
-			server.stop();
+			server.stopAndDelete();
 		});
 		inject(testClass, null, server, ModifierSupport::isStatic);
 	}
