@@ -16,14 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.support.Http;
-import io.messageconsumer.support.RedisServerProcess;
+import io.messageconsumer.support.OwnRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,11 +35,9 @@ import static org.awaitility.Awaitility.await;
 		properties = { "consumer.channels=backlog", "consumer.concurrency=1", "consumer.queue-capacity=10",
 				"consumer.overflow=block", "consumer.overflow-wait=30s" })
 @DirtiesContext
+// A 1 MiB soft limit (and a 64 MiB hard one) so a few MiB of backlog show the degradation quickly.
+@OwnRedisServer(arguments = { "--client-output-buffer-limit", "pubsub 64mb 1mb 600" })
 class BacklogDegradationIntegrationTests {
-
-	/** A 1 MiB soft limit (and a 64 MiB hard one) so a few MiB of backlog show the degradation quickly. */
-	private static final RedisServerProcess redisServer = RedisServerProcess.start("--client-output-buffer-limit",
-			"pubsub 64mb 1mb 600");
 
 	private static volatile boolean slow = true;
 
@@ -54,20 +50,14 @@ class BacklogDegradationIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redisServer::url);
-	}
-
 	@AfterAll
-	static void stopRedis() {
+	static void releaseSlowHandler() {
 		slow = false;
-		redisServer.stop();
 	}
 
 	@Test
 	void degradesReadinessWhileRedisBuffersForTheSubscriber() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(readiness()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "readiness")));
 		byte[] channel = "backlog".getBytes(StandardCharsets.UTF_8);
 		String padding = "x".repeat(1000);
 		for (int batch = 0; batch < 6; batch++) {
@@ -80,20 +70,16 @@ class BacklogDegradationIntegrationTests {
 				return null;
 			});
 		}
-		await().atMost(Duration.ofSeconds(15)).until(() -> "OUT_OF_SERVICE".equals(readiness()));
+		await().atMost(Duration.ofSeconds(15)).until(() -> "OUT_OF_SERVICE".equals(Http.health(this.port, "readiness")));
 		Http.Response consumer = Http.get(this.port, "/actuator/health/consumer");
 		assertThat(consumer.status()).isEqualTo(503);
 		assertThat(consumer.body()).contains("backlogged", "output buffer above half");
 		assertThat(this.meters.get("consumer.redis.output.buffer").gauge().value()).isGreaterThan(512 * 1024);
 
 		slow = false;
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(readiness()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "readiness")));
 		assertThat(this.meters.get("consumer.redis.reconnects").counter().count()).isZero();
 		assertThat(this.meters.find("consumer.overflow").counter().count()).isZero();
-	}
-
-	private String readiness() {
-		return Http.get(this.port, "/actuator/health/readiness").healthStatus();
 	}
 
 	/** The payload of a backlog message. */

@@ -25,6 +25,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisProbe;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.ServiceProcess;
 
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * SIGTERM on the packaged service: readiness goes out of service, receiving stops, buffered
  * messages drain within the drain timeout, and what cannot drain is dead-lettered as {@code shutdown}.
  */
+@OwnRedisServer
 class GracefulShutdownIntegrationTests {
 
 	private static final int BUFFERED = 5000;
@@ -54,8 +56,7 @@ class GracefulShutdownIntegrationTests {
 	private ServiceProcess service;
 
 	@BeforeAll
-	static void startRedisAndWebhook() throws IOException {
-		redisServer = RedisServerProcess.start();
+	static void startWebhook() throws IOException {
 		webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		webhook.createContext("/hook", (exchange) -> {
 			String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -77,9 +78,8 @@ class GracefulShutdownIntegrationTests {
 	}
 
 	@AfterAll
-	static void stopRedisAndWebhook() {
+	static void stopWebhook() {
 		webhook.stop(0);
-		redisServer.stop();
 	}
 
 	@AfterEach

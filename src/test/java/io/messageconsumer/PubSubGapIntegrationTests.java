@@ -14,7 +14,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,14 +25,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +47,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "consumer.channels=gaps", "consumer.queue-capacity=200000" })
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
+@OwnRedisServer
 class PubSubGapIntegrationTests {
 
 	private static final int MESSAGES = 100_000;
@@ -57,7 +56,7 @@ class PubSubGapIntegrationTests {
 
 	private static final String SOURCE = "gap-test-publisher";
 
-	private static final RedisServerProcess redisServer = RedisServerProcess.start();
+	private static RedisServerProcess redisServer;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -71,19 +70,9 @@ class PubSubGapIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redisServer::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
-	}
-
 	@Test
 	void countsEveryMessageLostToDisconnectsAsAGap(CapturedOutput output) {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
 		double reconnectsBefore = reconnects();
 		List<Long> killedAt = new ArrayList<>();
 		List<Long> killed = new ArrayList<>();
@@ -140,10 +129,6 @@ class PubSubGapIntegrationTests {
 
 	private double reconnects() {
 		return this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
-	}
-
-	private String consumerHealth() {
-		return Http.get(this.port, "/actuator/health/consumer").healthStatus();
 	}
 
 	/** Publishes 1 to {@link #MESSAGES} at {@link #PER_SECOND}, pipelined, in 1 ms ticks. */

@@ -25,13 +25,12 @@ import java.util.stream.Stream;
 
 import javax.tools.ToolProvider;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * the JVM flags of the Dockerfile's {@code HEALTHCHECK} command, and answers 0 against the
  * service, 1 against a closed port.
  */
+@OwnRedisServer
 class ReadOnlyFilesystemIntegrationTests {
 
 	private static final int NOBODY = 65534;
@@ -63,16 +63,6 @@ class ReadOnlyFilesystemIntegrationTests {
 	private Path root;
 
 	private Process service;
-
-	@BeforeAll
-	static void startRedis() {
-		redisServer = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
-	}
 
 	@AfterEach
 	void stopService() {

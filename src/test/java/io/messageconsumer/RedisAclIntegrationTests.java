@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.ServiceProcess;
 
@@ -26,6 +25,9 @@ import static org.awaitility.Awaitility.await;
  * writes dead letters and is healthy, Redis refuses it nothing but the one optional command
  * ({@code CONFIG GET}, asked once), and the same user cannot {@code FLUSHALL} or {@code CONFIG SET}.
  */
+@OwnRedisServer(config = { "user default off", "user admin on >" + RedisAclIntegrationTests.ADMIN_PASSWORD + " ~* &* +@all",
+		"user consumer-pubsub on >pubsub-secret " + RedisAclIntegrationTests.PUBSUB_RULES,
+		"user consumer-stream on >stream-secret " + RedisAclIntegrationTests.STREAM_RULES })
 class RedisAclIntegrationTests {
 
 	/** The documented pub/sub user, as {@code ACL SETUSER} arguments after the user name and password. */
@@ -38,24 +40,11 @@ class RedisAclIntegrationTests {
 			+ "~consumer:dead-letter -@all +xgroup|create +xreadgroup +xack +xautoclaim +xclaim +xpending "
 			+ "+xinfo|groups +xinfo|consumers +xgroup|delconsumer +info +eval +exists +hset +xadd";
 
-	private static final String ADMIN_PASSWORD = "admin-secret";
+	static final String ADMIN_PASSWORD = "admin-secret";
 
 	private static RedisServerProcess redisServer;
 
 	private ServiceProcess service;
-
-	@BeforeAll
-	static void startRedisWithDefaultUserOff() {
-		redisServer = RedisServerProcess.startWithConfig(List.of("user default off",
-				"user admin on >" + ADMIN_PASSWORD + " ~* &* +@all",
-				"user consumer-pubsub on >pubsub-secret " + PUBSUB_RULES,
-				"user consumer-stream on >stream-secret " + STREAM_RULES));
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stopAndDelete();
-	}
 
 	@AfterEach
 	void stopService() {

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.ServiceProcess;
 
@@ -21,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * stays up, not ready, and says why in one clear line, retrying with back-off rather than
  * crash-looping; with the right credentials in {@code spring.data.redis.url} it consumes.
  */
+@OwnRedisServer(arguments = { "--requirepass", "admin-secret" })
 class RedisAuthenticationIntegrationTests {
 
 	private static final Duration OBSERVED = Duration.ofSeconds(15);
@@ -30,15 +31,9 @@ class RedisAuthenticationIntegrationTests {
 	private ServiceProcess service;
 
 	@BeforeAll
-	static void startRedisWithAcl() {
-		redisServer = RedisServerProcess.start("--requirepass", "admin-secret");
+	static void addConsumerUser() {
 		assertThat(redisServer.cli("ACL", "SETUSER", "consumer", "on", ">consumer-secret", "~*", "&*", "+@all"))
 			.isEqualTo("OK");
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
 	}
 
 	@AfterEach

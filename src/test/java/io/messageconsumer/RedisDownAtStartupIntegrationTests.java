@@ -5,7 +5,6 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,10 +12,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisProbe;
 import io.messageconsumer.support.RedisServerProcess;
 
@@ -29,29 +27,20 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
+@OwnRedisServer(running = false)
 class RedisDownAtStartupIntegrationTests {
 
 	private static final Duration UNREACHABLE = Duration.ofSeconds(60);
 
 	private static final Duration WARM_UP = Duration.ofSeconds(10);
 
-	private static final RedisServerProcess redisServer = stopped(RedisServerProcess.start());
+	private static RedisServerProcess redisServer;
 
 	@Autowired
 	private StringRedisTemplate redis;
 
 	@LocalServerPort
 	private int port;
-
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redisServer::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
-	}
 
 	@Test
 	void startsWithoutRedisAndBecomesReadyWhenRedisAnswers() {
@@ -84,11 +73,6 @@ class RedisDownAtStartupIntegrationTests {
 			return readiness.status() == 503 && "DOWN".equals(readiness.healthStatus())
 					&& "UP".equals(Http.get(this.port, "/actuator/health/liveness").healthStatus());
 		});
-	}
-
-	private static RedisServerProcess stopped(RedisServerProcess process) {
-		process.stop();
-		return process;
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,13 +16,12 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RatePublisher;
 import io.messageconsumer.support.RedisServerProcess;
 
@@ -39,13 +37,14 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "consumer.channels=faults", "consumer.queue-capacity=100000" })
 @DirtiesContext
+@OwnRedisServer
 class RedisKillStormIntegrationTests {
 
 	private static final int RESTARTS = 10;
 
 	private static final Duration RESUBSCRIBE_WITHIN = Duration.ofSeconds(5);
 
-	private static final RedisServerProcess redisServer = RedisServerProcess.start();
+	private static RedisServerProcess redisServer;
 
 	@Autowired
 	private FaultHandler handler;
@@ -56,19 +55,9 @@ class RedisKillStormIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redisServer::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
-	}
-
 	@Test
 	void resubscribesAfterEveryRestartAndProcessesEverythingDelivered() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
 		double reconnectsBefore = reconnects();
 		List<Long> resubscribeMillis = new ArrayList<>();
 		try (RatePublisher publisher = new RatePublisher(redisServer.url(), "faults", 2000,
@@ -100,7 +89,7 @@ class RedisKillStormIntegrationTests {
 					missing(delivered));
 		}
 		assertThat(reconnects() - reconnectsBefore).isGreaterThanOrEqualTo(RESTARTS);
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
 	}
 
 	private Set<Long> missing(Set<Long> delivered) {
@@ -121,10 +110,6 @@ class RedisKillStormIntegrationTests {
 
 	private double reconnects() {
 		return this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
-	}
-
-	private String consumerHealth() {
-		return Http.get(this.port, "/actuator/health/consumer").healthStatus();
 	}
 
 	/** The payload of a fault-test message. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,10 +13,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisProbe;
 import io.messageconsumer.support.RedisServerProcess;
 
@@ -29,9 +27,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
+@OwnRedisServer
 class RedisRestartIntegrationTests {
 
-	private static final RedisServerProcess redisServer = RedisServerProcess.start();
+	private static RedisServerProcess redisServer;
 
 	@Autowired
 	private StringRedisTemplate redis;
@@ -42,32 +41,22 @@ class RedisRestartIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redisServer::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
-	}
-
 	@Test
 	void healthFollowsRedisAndConsumptionResumesAfterRestart() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(readiness()));
+		await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(Http.health(this.port, "readiness")));
 		double reconnectsBefore = this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
 
 		redisServer.kill();
 		long killedAt = System.nanoTime();
-		await().atMost(Duration.ofSeconds(15)).until(() -> "DOWN".equals(consumerHealth()));
-		await().atMost(Duration.ofSeconds(15)).until(() -> "DOWN".equals(readiness()));
+		await().atMost(Duration.ofSeconds(15)).until(() -> "DOWN".equals(Http.health(this.port, "consumer")));
+		await().atMost(Duration.ofSeconds(15)).until(() -> "DOWN".equals(Http.health(this.port, "readiness")));
 		assertThat(Http.get(this.port, "/actuator/health/liveness").healthStatus()).isEqualTo("UP");
 		Duration toDown = Duration.ofNanos(System.nanoTime() - killedAt);
 
 		redisServer.restart();
 		long restartedAt = System.nanoTime();
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(readiness()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "readiness")));
 		Duration toUp = Duration.ofNanos(System.nanoTime() - restartedAt);
 		System.out.printf("Redis restart: consumer DOWN after %d ms, UP %d ms after Redis returned%n", toDown.toMillis(),
 				toUp.toMillis());
@@ -83,14 +72,6 @@ class RedisRestartIntegrationTests {
 			.untilAsserted(() -> assertThat(ids).allSatisfy((id) -> assertThat(this.redis.hasKey("orders:" + id)).isTrue()));
 		assertThat(this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count())
 			.isGreaterThan(reconnectsBefore);
-	}
-
-	private String readiness() {
-		return Http.get(this.port, "/actuator/health/readiness").healthStatus();
-	}
-
-	private String consumerHealth() {
-		return Http.get(this.port, "/actuator/health/consumer").healthStatus();
 	}
 
 }

@@ -68,7 +68,7 @@ class SentinelIntegrationTests {
 
 	@Test
 	void consumesFromTheMasterAndFollowsAFailover() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(readiness()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "readiness")));
 		RedisServerProcess oldMaster = sentinel.master();
 		assertThat(isSubscribedOn(oldMaster)).isTrue();
 		String first = "sentinel-" + UUID.randomUUID();
@@ -95,7 +95,7 @@ class SentinelIntegrationTests {
 			RedisServerProcess promoted = newMaster;
 			await().atMost(Duration.ofSeconds(30)).until(() -> isSubscribedOn(promoted));
 			long resubscribedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
+			await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
 			long upAt = System.nanoTime();
 			System.out.printf(
 					"Sentinel failover: new master named after %d ms, subscriber on it after %d ms, consumer UP after %d ms%n",
@@ -138,7 +138,7 @@ class SentinelIntegrationTests {
 		}
 		// The subscriber was moved once; the Sentinel's later demotion of the old master found it gone.
 		assertThat(reconnects()).isEqualTo(1);
-		assertThat(readiness()).isEqualTo("UP");
+		assertThat(Http.health(this.port, "readiness")).isEqualTo("UP");
 	}
 
 	private boolean isSubscribedOn(RedisServerProcess server) {
@@ -147,14 +147,6 @@ class SentinelIntegrationTests {
 
 	private double reconnects() {
 		return this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
-	}
-
-	private String readiness() {
-		return Http.get(this.port, "/actuator/health/readiness").healthStatus();
-	}
-
-	private String consumerHealth() {
-		return Http.get(this.port, "/actuator/health/consumer").healthStatus();
 	}
 
 	private static long millis(long nanos) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,11 +14,10 @@ import org.springframework.data.redis.connection.stream.StreamInfo;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.StreamPublisher;
 
@@ -36,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 		"consumer.streams.group=" + StreamRedisRestartIntegrationTests.GROUP, "consumer.streams.consumer-name=restart-a",
 		"consumer.streams.claim-min-idle=5s", "consumer.streams.block=500ms", "consumer.concurrency=2" })
 @DirtiesContext
+@OwnRedisServer(arguments = { "--appendonly", "yes", "--appendfsync", "everysec" })
 class StreamRedisRestartIntegrationTests {
 
 	static final String STREAM = "orders-stream";
@@ -44,8 +43,7 @@ class StreamRedisRestartIntegrationTests {
 
 	private static final int ORDERS = 30_000;
 
-	private static final RedisServerProcess redisServer = RedisServerProcess.start("--appendonly", "yes",
-			"--appendfsync", "everysec");
+	private static RedisServerProcess redisServer;
 
 	@Autowired
 	private StringRedisTemplate redis;
@@ -56,19 +54,9 @@ class StreamRedisRestartIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redisServer::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redisServer.stop();
-	}
-
 	@Test
 	void resumesAfterARestartAndAppliesEveryOrderOnce() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
 		assertThat(redisServer.cli("CONFIG", "GET", "appendonly")).isEqualTo("appendonly\nyes");
 		try (StreamPublisher publisher = new StreamPublisher(redisServer.url(), STREAM, ORDERS, 3_000,
 				(number) -> order("restart-" + number))) {
@@ -77,7 +65,7 @@ class StreamRedisRestartIntegrationTests {
 			long restartedAt = System.nanoTime();
 			redisServer.restart();
 			Duration restart = Duration.ofNanos(System.nanoTime() - restartedAt);
-			await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(consumerHealth()));
+			await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
 			Duration toUp = Duration.ofNanos(System.nanoTime() - restartedAt);
 
 			await().atMost(Duration.ofSeconds(30)).until(publisher::isDone);
@@ -139,10 +127,6 @@ class StreamRedisRestartIntegrationTests {
 			.stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
-	}
-
-	private String consumerHealth() {
-		return Http.get(this.port, "/actuator/health/consumer").healthStatus();
 	}
 
 	private static String order(String id) {

@@ -23,6 +23,7 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.ServiceProcess;
 import io.messageconsumer.support.StreamPublisher;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * The second test kills a replica, so the tests run in order on the same three replicas.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@OwnRedisServer
 class StreamReplicasIntegrationTests {
 
 	private static final String STREAM = "orders-stream";
@@ -57,8 +59,7 @@ class StreamReplicasIntegrationTests {
 	private static final List<ServiceProcess> replicas = new ArrayList<>();
 
 	@BeforeAll
-	static void startRedisAndReplicas() throws IOException {
-		redisServer = RedisServerProcess.start();
+	static void startReplicas() throws IOException {
 		connectionFactory = new LettuceConnectionFactory("127.0.0.1", redisServer.port());
 		connectionFactory.afterPropertiesSet();
 		connectionFactory.start();
@@ -78,13 +79,10 @@ class StreamReplicasIntegrationTests {
 	}
 
 	@AfterAll
-	static void stopReplicasAndRedis() {
+	static void stopReplicas() {
 		replicas.forEach(ServiceProcess::close);
 		if (connectionFactory != null) {
 			connectionFactory.destroy();
-		}
-		if (redisServer != null) {
-			redisServer.stop();
 		}
 	}
 

@@ -47,6 +47,17 @@ public final class Http {
 	}
 
 	/**
+	 * The status of a health endpoint on localhost, e.g. {@code health(port, "consumer")} for
+	 * {@code /actuator/health/consumer}.
+	 * @param port the server port
+	 * @param component the health component or group, e.g. {@code consumer} or {@code readiness}
+	 * @return the status, e.g. {@code UP}, or {@code UNREACHABLE}
+	 */
+	public static String health(int port, String component) {
+		return get(port, "/actuator/health/" + component).healthStatus();
+	}
+
+	/**
 	 * POST a JSON body to a path on localhost.
 	 * @param port the server port
 	 * @param path the path, e.g. {@code /actuator/deadletters/replay}
