@@ -29,8 +29,8 @@ import io.messageconsumer.decode.MessageJson;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.processing.OutcomeLogger;
-import io.messageconsumer.processing.RetryPolicy;
 import io.messageconsumer.processing.invoke.TimeoutHandlerInvoker;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.source.SourceStatus;
 import io.messageconsumer.config.ConsumerInstance;
 import io.messageconsumer.config.ConsumerProperties;
@@ -88,12 +88,12 @@ class PipelineConfiguration {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.jsonLimits()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
-		RetryPolicy retryPolicy = new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
+		RetryBackOff retryBackOff = new RetryBackOff(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
 				retry.maxBackoff());
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// The observers, in the order they are told; what becomes of each message is the settlement's
 		// alone: acknowledged once handled, or once the dead-letter writer has recorded it.
-		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
+		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryBackOff,
 				List.of(gapTracker, metrics, outcomeLogger), deadLetters);
 	}
 

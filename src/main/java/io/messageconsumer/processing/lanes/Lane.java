@@ -294,7 +294,7 @@ final class Lane {
 	 */
 	private void finish(Work work, MessagePipeline.AttemptResult result) {
 		Disposition disposition = result.disposition();
-		if (disposition == null && scheduleRetry(work, result.retryAfterNanos())) {
+		if (disposition == null && scheduleRetry(result.retry(), result.retryAfterNanos())) {
 			return;
 		}
 		boolean stopping;
@@ -351,11 +351,11 @@ final class Lane {
 	}
 
 	/** {@code false} when the lane was aborted meanwhile and will run nothing more. */
-	private synchronized boolean scheduleRetry(Work failed, long backoffNanos) {
+	private synchronized boolean scheduleRetry(Delivery next, long backoffNanos) {
 		if (this.aborted) {
 			return false;
 		}
-		Work retry = new Work(failed.delivery.nextAttempt());
+		Work retry = new Work(next);
 		retry.dueNanos = System.nanoTime() + backoffNanos;
 		this.retries.add(retry);
 		String key = retry.delivery.key();
