@@ -26,7 +26,8 @@ import io.messageconsumer.processing.failure.Settlement;
  * <p>
  * A full lane dead-letters the message as {@code overflow}, after waiting up to
  * {@code overflowWait} when that is positive. On stop, the workers drain what is buffered for
- * at most the drain timeout; anything still buffered then is dead-lettered as {@code shutdown}.
+ * at most the drain timeout ({@link LaneDrain}); anything still buffered then is dead-lettered as
+ * {@code shutdown}, or released to a source that redelivers it.
  */
 public class MessageDispatcher implements SmartLifecycle {
 
@@ -195,57 +196,9 @@ public class MessageDispatcher implements SmartLifecycle {
 			return;
 		}
 		this.accepting = false;
-		long started = System.nanoTime();
-		int buffered = queueDepth(current) + this.inFlight.get();
-		for (Lane lane : current) {
-			lane.close();
-		}
-		long deadline = started + this.drainTimeout.toNanos();
-		int left = 0;
-		for (Lane lane : current) {
-			awaitDrained(lane, deadline);
-		}
-		for (Lane lane : current) {
-			if (!lane.isDrained()) {
-				for (Delivery delivery : lane.abort()) {
-					left++;
-					// A stream entry is left for another replica, or this one after a restart, to claim.
-					this.settlement.unprocessed(delivery.message(), Disposition.rejected(DeadLetterReason.SHUTDOWN,
-							"still buffered when the drain timeout (" + this.drainTimeout + ") ran out",
-							delivery.envelope()));
-				}
-			}
-		}
-		for (Lane lane : current) {
-			awaitDrained(lane, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-		}
+		LaneDrain.drain(current, this.inFlight.get(), this.drainTimeout, this.settlement);
 		this.watchdog.shutdownNow();
 		this.lanes = null;
-		if (left > 0) {
-			logger.warn("Drain timeout ran out: " + left
-					+ " buffered message(s) dead-lettered as shutdown, or left pending if they came from a stream");
-		}
-		logger.info("Drained " + (buffered - left) + " of " + buffered + " buffered message(s) in "
-				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-	}
-
-	private static int queueDepth(Lane[] lanes) {
-		int depth = 0;
-		for (Lane lane : lanes) {
-			depth += lane.depth();
-		}
-		return depth;
-	}
-
-	private static void awaitDrained(Lane lane, long deadlineNanos) {
-		try {
-			while (!lane.isDrained() && System.nanoTime() < deadlineNanos) {
-				lane.awaitWorker(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	@Override
