@@ -23,6 +23,7 @@ import io.messageconsumer.config.GapTrackingProperties;
 import io.messageconsumer.monitoring.ReadinessAnnouncer;
 import io.messageconsumer.monitoring.SequenceGapTracker;
 import io.messageconsumer.decode.EnvelopeDecoder;
+import io.messageconsumer.processing.invoke.HandlerDeadlines;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.decode.MessageJson;
@@ -72,8 +73,13 @@ class PipelineConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	TimeoutHandlerInvoker timeoutHandlerInvoker(ConsumerProperties properties) {
-		return new TimeoutHandlerInvoker(HandlerInvoker.DIRECT, properties.handlerTimeout());
+	HandlerDeadlines handlerDeadlines(ConsumerProperties properties) {
+		return new HandlerDeadlines(properties.handlerTimeout());
+	}
+
+	@Bean(destroyMethod = "close")
+	TimeoutHandlerInvoker timeoutHandlerInvoker(HandlerDeadlines deadlines) {
+		return new TimeoutHandlerInvoker(HandlerInvoker.DIRECT, deadlines);
 	}
 
 	@Bean
@@ -98,13 +104,13 @@ class PipelineConfiguration {
 	}
 
 	@Bean
-	MessageDispatcher messageDispatcher(MessagePipeline pipeline, ConsumerProperties properties) {
+	MessageDispatcher messageDispatcher(MessagePipeline pipeline, ConsumerProperties properties,
+			HandlerDeadlines deadlines) {
 		Duration overflowWait = (properties.overflow() == ConsumerProperties.Overflow.BLOCK) ? properties.overflowWait()
 				: Duration.ZERO;
-		// An attempt still running 5 s after its timeout interrupted it ignores interrupts: it is stuck.
-		Duration stuckAfter = properties.handlerTimeout().plusSeconds(5);
 		return new MessageDispatcher(pipeline, new MessageDispatcher.Settings(properties.concurrency(),
-				properties.queueCapacity(), overflowWait, stuckAfter, properties.shutdown().drainTimeout()));
+				properties.queueCapacity(), overflowWait, deadlines.stuckAfter(), properties.shutdown().drainTimeout()),
+				deadlines);
 	}
 
 	@Bean

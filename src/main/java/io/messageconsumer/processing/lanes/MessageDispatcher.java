@@ -2,9 +2,7 @@ package io.messageconsumer.processing.lanes;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -16,6 +14,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
+import io.messageconsumer.processing.invoke.HandlerDeadlines;
 
 /**
  * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
@@ -63,7 +62,12 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private volatile boolean accepting;
 
-	private volatile ScheduledExecutorService watchdog;
+	/** Where the check for stuck workers runs: shared with the handler timeout, or the dispatcher's own. */
+	private final HandlerDeadlines sharedDeadlines;
+
+	private HandlerDeadlines ownDeadlines;
+
+	private ScheduledFuture<?> watchdog;
 
 	private volatile Instant lastMessageAt;
 
@@ -73,6 +77,17 @@ public class MessageDispatcher implements SmartLifecycle {
 	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
 	 */
 	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
+		this(pipeline, settings, null);
+	}
+
+	/**
+	 * Create the dispatcher, watching for stuck workers on the handler deadlines' thread.
+	 * @param pipeline processes each message
+	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
+	 * @param deadlines the thread the check for stuck workers runs on; {@code null} for one of its own
+	 */
+	public MessageDispatcher(MessagePipeline pipeline, Settings settings, HandlerDeadlines deadlines) {
+		this.sharedDeadlines = deadlines;
 		this.pipeline = pipeline;
 		this.settlement = pipeline.settlement();
 		this.laneCount = settings.lanes();
@@ -171,12 +186,11 @@ public class MessageDispatcher implements SmartLifecycle {
 		}
 		this.lanes = created;
 		this.accepting = true;
-		this.watchdog = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "consumer-lane-watchdog");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.watchdog.scheduleWithFixedDelay(this::abandonStuckHandlers, 1, 1, TimeUnit.SECONDS);
+		HandlerDeadlines deadlines = this.sharedDeadlines;
+		if (deadlines == null) {
+			deadlines = this.ownDeadlines = new HandlerDeadlines(Duration.ofNanos(this.stuckAfterNanos));
+		}
+		this.watchdog = deadlines.checkEvery(Duration.ofSeconds(1), this::abandonStuckHandlers);
 	}
 
 	private void abandonStuckHandlers() {
@@ -197,7 +211,11 @@ public class MessageDispatcher implements SmartLifecycle {
 		}
 		this.accepting = false;
 		LaneDrain.drain(current, this.inFlight.get(), this.drainTimeout, this.settlement);
-		this.watchdog.shutdownNow();
+		this.watchdog.cancel(false);
+		if (this.ownDeadlines != null) {
+			this.ownDeadlines.close();
+			this.ownDeadlines = null;
+		}
 		this.lanes = null;
 	}
 
