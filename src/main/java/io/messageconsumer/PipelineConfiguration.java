@@ -23,14 +23,15 @@ import io.messageconsumer.config.GapTrackingProperties;
 import io.messageconsumer.monitoring.ReadinessAnnouncer;
 import io.messageconsumer.monitoring.SequenceGapTracker;
 import io.messageconsumer.decode.EnvelopeDecoder;
+import io.messageconsumer.processing.invoke.HandlerDeadlines;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.decode.MessageJson;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.processing.OutcomeLogger;
-import io.messageconsumer.processing.RetryPolicy;
 import io.messageconsumer.processing.invoke.TimeoutHandlerInvoker;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.source.SourceStatus;
 import io.messageconsumer.config.ConsumerInstance;
 import io.messageconsumer.config.ConsumerProperties;
@@ -72,8 +73,13 @@ class PipelineConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	TimeoutHandlerInvoker timeoutHandlerInvoker(ConsumerProperties properties) {
-		return new TimeoutHandlerInvoker(HandlerInvoker.DIRECT, properties.handlerTimeout());
+	HandlerDeadlines handlerDeadlines(ConsumerProperties properties) {
+		return new HandlerDeadlines(properties.handlerTimeout());
+	}
+
+	@Bean(destroyMethod = "close")
+	TimeoutHandlerInvoker timeoutHandlerInvoker(HandlerDeadlines deadlines) {
+		return new TimeoutHandlerInvoker(HandlerInvoker.DIRECT, deadlines);
 	}
 
 	@Bean
@@ -88,23 +94,23 @@ class PipelineConfiguration {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.jsonLimits()),
 				properties.maxMessageSize());
 		ConsumerProperties.Retry retry = properties.retry();
-		RetryPolicy retryPolicy = new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
+		RetryBackOff retryBackOff = new RetryBackOff(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
 				retry.maxBackoff());
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// The observers, in the order they are told; what becomes of each message is the settlement's
 		// alone: acknowledged once handled, or once the dead-letter writer has recorded it.
-		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryPolicy,
+		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryBackOff,
 				List.of(gapTracker, metrics, outcomeLogger), deadLetters);
 	}
 
 	@Bean
-	MessageDispatcher messageDispatcher(MessagePipeline pipeline, ConsumerProperties properties) {
+	MessageDispatcher messageDispatcher(MessagePipeline pipeline, ConsumerProperties properties,
+			HandlerDeadlines deadlines) {
 		Duration overflowWait = (properties.overflow() == ConsumerProperties.Overflow.BLOCK) ? properties.overflowWait()
 				: Duration.ZERO;
-		// An attempt still running 5 s after its timeout interrupted it ignores interrupts: it is stuck.
-		Duration stuckAfter = properties.handlerTimeout().plusSeconds(5);
 		return new MessageDispatcher(pipeline, new MessageDispatcher.Settings(properties.concurrency(),
-				properties.queueCapacity(), overflowWait, stuckAfter, properties.shutdown().drainTimeout()));
+				properties.queueCapacity(), overflowWait, deadlines.stuckAfter(), properties.shutdown().drainTimeout()),
+				deadlines);
 	}
 
 	@Bean

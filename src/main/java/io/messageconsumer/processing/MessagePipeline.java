@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.springframework.util.backoff.BackOffExecution;
+
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
@@ -20,6 +22,7 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.message.RejectedMessageException;
 import io.messageconsumer.processing.failure.DeadLetterRecoverer;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.lanes.Delivery;
@@ -39,7 +42,7 @@ public class MessagePipeline {
 
 	private final HandlerInvoker invoker;
 
-	private final RetryPolicy retryPolicy;
+	private final RetryBackOff retryBackOff;
 
 	private final Observers observers;
 
@@ -51,18 +54,18 @@ public class MessagePipeline {
 	 * @param router finds the handler
 	 * @param validator validates payloads
 	 * @param invoker calls the handler once, with its decorators
-	 * @param retryPolicy how often a failing handler is tried, and the backoff in between
+	 * @param retryBackOff how often a failing handler is tried, and the backoff in between
 	 * @param observers told about every message and outcome, in this order
 	 * @param recoverer takes every rejected and failed message
 	 */
 	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
-			HandlerInvoker invoker, RetryPolicy retryPolicy, List<? extends PipelineListener> observers,
+			HandlerInvoker invoker, RetryBackOff retryBackOff, List<? extends PipelineListener> observers,
 			DeadLetterRecoverer recoverer) {
 		this.decoder = decoder;
 		this.router = router;
 		this.binder = new PayloadBinder(decoder.mapper(), validator);
 		this.invoker = invoker;
-		this.retryPolicy = retryPolicy;
+		this.retryBackOff = retryBackOff;
 		this.observers = new Observers(observers);
 		this.settlement = new Settlement(this.observers, recoverer);
 	}
@@ -73,12 +76,12 @@ public class MessagePipeline {
 	 * @param router finds the handler
 	 * @param validator validates payloads
 	 * @param invoker calls the handler once, with its decorators
-	 * @param retryPolicy how often a failing handler is tried, and the backoff in between
+	 * @param retryBackOff how often a failing handler is tried, and the backoff in between
 	 * @param observers told about every message and outcome, in this order
 	 */
 	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
-			HandlerInvoker invoker, RetryPolicy retryPolicy, List<? extends PipelineListener> observers) {
-		this(decoder, router, validator, invoker, retryPolicy, observers, DeadLetterRecoverer.ACKNOWLEDGE);
+			HandlerInvoker invoker, RetryBackOff retryBackOff, List<? extends PipelineListener> observers) {
+		this(decoder, router, validator, invoker, retryBackOff, observers, DeadLetterRecoverer.ACKNOWLEDGE);
 	}
 
 	/**
@@ -140,7 +143,7 @@ public class MessagePipeline {
 			envelope = this.decoder.decode(message.body());
 			decoded(message, envelope);
 			MessageHandler<Object> handler = this.router.route(envelope.type());
-			return new Delivery(message, envelope, handler, orderingKey(envelope, handler), 1);
+			return new Delivery(message, envelope, handler, orderingKey(envelope, handler));
 		}
 		catch (RejectedMessageException ex) {
 			return Disposition.rejected(ex.reason(), ex.getMessage(), envelope);
@@ -180,8 +183,8 @@ public class MessagePipeline {
 	/**
 	 * Make one attempt at a prepared delivery, without recording anything: the caller records the
 	 * final outcome once with {@link #settle}, or tries again after the returned wait.
-	 * @param delivery the delivery from {@link #prepare}, or its {@link Delivery#nextAttempt()}
-	 * @return the final disposition, or when to try again
+	 * @param delivery the delivery from {@link #prepare}, or an {@link AttemptResult#retry()}
+	 * @return the final disposition, or the next attempt and when to make it
 	 */
 	public AttemptResult attempt(Delivery delivery) {
 		Envelope envelope = delivery.envelope();
@@ -258,8 +261,10 @@ public class MessagePipeline {
 			return AttemptResult.done(Disposition.failed(delivery.envelope(), detail(ex), delivery.attempt()));
 		}
 		boolean interrupted = ex instanceof InterruptedException || Thread.currentThread().isInterrupted();
-		long backoff = interrupted ? -1 : this.retryPolicy.backoffNanos(delivery.attempt());
-		return (backoff >= 0) ? AttemptResult.retryAfter(backoff)
+		BackOffExecution backOff = (delivery.backOff() != null) ? delivery.backOff() : this.retryBackOff.start();
+		long backoffMillis = interrupted ? BackOffExecution.STOP : backOff.nextBackOff();
+		return (backoffMillis != BackOffExecution.STOP)
+				? AttemptResult.retryAfter(delivery.nextAttempt(backOff), TimeUnit.MILLISECONDS.toNanos(backoffMillis))
 				: AttemptResult.done(Disposition.failed(delivery.envelope(), detail(ex), delivery.attempt()));
 	}
 
@@ -307,7 +312,7 @@ public class MessagePipeline {
 				Thread.currentThread().interrupt();
 				return Disposition.failed(current.envelope(), "interrupted while waiting to retry", current.attempt());
 			}
-			current = current.nextAttempt();
+			current = result.retry();
 		}
 	}
 
@@ -316,19 +321,20 @@ public class MessagePipeline {
 	}
 
 	/**
-	 * The result of one attempt: the final disposition, or a wait before the next attempt.
+	 * The result of one attempt: the final disposition, or the next attempt and the wait before it.
 	 *
 	 * @param disposition the final disposition, or {@code null} when another attempt is due
+	 * @param retry the next attempt, or {@code null} when there is none
 	 * @param retryAfterNanos the wait before the next attempt
 	 */
-	public record AttemptResult(Disposition disposition, long retryAfterNanos) {
+	public record AttemptResult(Disposition disposition, Delivery retry, long retryAfterNanos) {
 
 		static AttemptResult done(Disposition disposition) {
-			return new AttemptResult(disposition, 0);
+			return new AttemptResult(disposition, null, 0);
 		}
 
-		static AttemptResult retryAfter(long nanos) {
-			return new AttemptResult(null, nanos);
+		static AttemptResult retryAfter(Delivery retry, long nanos) {
+			return new AttemptResult(null, retry, nanos);
 		}
 
 	}

@@ -16,7 +16,7 @@ import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.MessagePipeline;
-import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +35,7 @@ class DeepNestingTests {
 		MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(limits), 65_536),
 				new MessageRouter(Map.of("deepHandler", new DeepHandler())),
 				Validation.buildDefaultValidatorFactory().getValidator(), HandlerInvoker.DIRECT,
-				new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of());
+				new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of());
 		int inner = MAX_CONFIGURABLE_DEPTH - 2;
 		String objects = "{\"a\":".repeat(inner / 2) + "[".repeat(inner - inner / 2) + "1" + "]".repeat(inner - inner / 2)
 				+ "}".repeat(inner / 2);

@@ -22,7 +22,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.MessagePipeline;
-import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +44,7 @@ class MessageJsonSecurityTests {
 
 	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(this.mapper, 65_536),
 			new MessageRouter(Map.of("orderHandler", this.orders, "untypedHandler", this.untyped)), this.validator,
-			HandlerInvoker.DIRECT, new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of());
+			HandlerInvoker.DIRECT, new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of());
 
 	@Test
 	void hasNoDefaultTyping() {

@@ -18,7 +18,7 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.decode.MessageJson;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.decode.MessageRouter;
-import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.failure.RetryBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +32,7 @@ class SequenceGapTrackerTests {
 
 	/** No handlers: every message is rejected unknown_type after decoding, and still counts as seen. */
 	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
-			new MessageRouter(Map.of()), this.validation.getValidator(), HandlerInvoker.DIRECT, RetryPolicy.NONE,
+			new MessageRouter(Map.of()), this.validation.getValidator(), HandlerInvoker.DIRECT, RetryBackOff.NONE,
 			List.of(this.tracker));
 
 	@AfterEach

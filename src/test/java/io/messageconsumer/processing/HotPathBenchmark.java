@@ -22,6 +22,7 @@ import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.lanes.Delivery;
 
 /**
@@ -52,7 +53,7 @@ public final class HotPathBenchmark {
 		MessageRouter router = new MessageRouter(Map.of("bench", new NoOp<>("bench", Bench.class), "order",
 				new NoOp<>("order", OrderMessage.class)));
 		MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(65536), 65536), router,
-				validator, HandlerInvoker.DIRECT, new RetryPolicy(1, java.time.Duration.ofMillis(1), 2,
+				validator, HandlerInvoker.DIRECT, new RetryBackOff(1, java.time.Duration.ofMillis(1), 2,
 						java.time.Duration.ofMillis(1)), List.of(metrics));
 		byte[][] bodies = new byte[4096][];
 		for (int i = 0; i < bodies.length; i++) {

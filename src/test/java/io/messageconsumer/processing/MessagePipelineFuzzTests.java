@@ -26,6 +26,7 @@ import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,7 @@ class MessagePipelineFuzzTests {
 
 	private static final MessagePipeline pipeline = new MessagePipeline(
 			new EnvelopeDecoder(MessageJson.create(MAX_BYTES), MAX_BYTES), router, validator, HandlerInvoker.DIRECT,
-			new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(listener));
+			new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(listener));
 
 	/**
 	 * Whether Jazzer is fuzzing: its coverage instrumentation and hooks then allocate on the

@@ -34,6 +34,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.lanes.Delivery;
 
 import static io.messageconsumer.processing.RecordingListener.message;
@@ -61,7 +62,7 @@ class MessagePipelineTests {
 	private final MessageRouter router = new MessageRouter(Map.of("widgetHandler", this.widgets, "orderHandler",
 			this.orders, "notificationHandler", this.notifications));
 
-	private final RetryPolicy retryPolicy = new RetryPolicy(MAX_ATTEMPTS, Duration.ofMillis(1), 2.0,
+	private final RetryBackOff retryBackOff = new RetryBackOff(MAX_ATTEMPTS, Duration.ofMillis(1), 2.0,
 			Duration.ofMillis(2));
 
 	private final RecordingListener listener = new RecordingListener();
@@ -322,7 +323,7 @@ class MessagePipelineTests {
 			throw new StackOverflowError();
 		};
 		MessagePipeline direct = new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT,
-				RetryPolicy.NONE, List.of(this.listener));
+				RetryBackOff.NONE, List.of(this.listener));
 		InboundMessage message = message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}");
 		Disposition disposition = direct.process(message);
 		assertThat(disposition.outcome()).isEqualTo(Outcome.FAILED);
@@ -448,7 +449,7 @@ class MessagePipelineTests {
 	}
 
 	private MessagePipeline pipeline(List<PipelineListener> listeners) {
-		return new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT, this.retryPolicy,
+		return new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT, this.retryBackOff,
 				listeners);
 	}
 

@@ -23,6 +23,7 @@ import io.messageconsumer.decode.MessageJson;
 import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,7 @@ class OutcomeLoggerTests {
 
 	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(65_536), 65_536),
 			new MessageRouter(Map.of()), Validation.buildDefaultValidatorFactory().getValidator(), HandlerInvoker.DIRECT,
-			new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(new OutcomeLogger()));
+			new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(new OutcomeLogger()));
 
 	@BeforeEach
 	void captureRecords() {

@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,9 +19,10 @@ import io.messageconsumer.handler.MessageHandler;
  * Bounds each handler attempt: an attempt running longer than the timeout is interrupted and
  * counts as a failure (and is retried like any other).
  * <p>
- * The hot path only records a deadline; one checker thread interrupts the attempts that
- * passed theirs, so there is no timer task per message. A handler that ignores the interrupt
- * is dealt with by its lane, which abandons a worker stuck past all attempts.
+ * The hot path only records a deadline; a periodic check on the {@link HandlerDeadlines}' thread
+ * interrupts the attempts that passed theirs, so there is no timer task per message. A handler
+ * that ignores the interrupt is dealt with by its lane, which abandons a worker stuck past
+ * {@link HandlerDeadlines#stuckAfter()}.
  */
 public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 
@@ -41,23 +41,35 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 
 	private final Map<Thread, Attempt> running = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService checker;
+	private final ScheduledFuture<?> check;
+
+	/** The deadlines this invoker started itself, to close with it; {@code null} when shared. */
+	private final HandlerDeadlines owned;
 
 	/**
-	 * Create the invoker.
+	 * Create the invoker on deadlines shared with the lanes.
+	 * @param delegate the invoker to bound
+	 * @param deadlines the handler timeout, and the thread that checks it
+	 */
+	public TimeoutHandlerInvoker(HandlerInvoker delegate, HandlerDeadlines deadlines) {
+		this(delegate, deadlines, false);
+	}
+
+	/**
+	 * Create the invoker with deadlines of its own, closed with it.
 	 * @param delegate the invoker to bound
 	 * @param timeout the longest an attempt may run
 	 */
 	public TimeoutHandlerInvoker(HandlerInvoker delegate, Duration timeout) {
+		this(delegate, new HandlerDeadlines(timeout), true);
+	}
+
+	private TimeoutHandlerInvoker(HandlerInvoker delegate, HandlerDeadlines deadlines, boolean owns) {
 		this.delegate = delegate;
-		this.timeoutNanos = timeout.toNanos();
-		long tickMillis = Math.max(10, Math.min(1000, timeout.toMillis() / 10));
-		this.checker = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "consumer-handler-timeout");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.checker.scheduleWithFixedDelay(this::interruptOverdue, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+		this.timeoutNanos = deadlines.timeout().toNanos();
+		this.owned = owns ? deadlines : null;
+		long tickMillis = Math.max(10, Math.min(1000, deadlines.timeout().toMillis() / 10));
+		this.check = deadlines.checkEvery(Duration.ofMillis(tickMillis), this::interruptOverdue);
 	}
 
 	@Override
@@ -132,7 +144,10 @@ public class TimeoutHandlerInvoker implements HandlerInvoker, AutoCloseable {
 
 	@Override
 	public void close() {
-		this.checker.shutdownNow();
+		this.check.cancel(false);
+		if (this.owned != null) {
+			this.owned.close();
+		}
 	}
 
 	private static final class Attempt {

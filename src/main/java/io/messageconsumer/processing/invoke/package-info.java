@@ -1,4 +1,5 @@
 /**
- * Handler invocation: calling a handler, bounded by the handler timeout.
+ * Handler invocation: calling a handler, bounded by the handler timeout; the handler deadlines
+ * (timeout, stuck-worker threshold) and the one thread that checks them.
  */
 package io.messageconsumer.processing.invoke;

@@ -1,5 +1,7 @@
 package io.messageconsumer.processing.lanes;
 
+import org.springframework.util.backoff.BackOffExecution;
+
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
@@ -13,16 +15,29 @@ import io.messageconsumer.message.InboundMessage;
  * @param handler the handler for its type
  * @param key the ordering key, or {@code null} when the message has none
  * @param attempt the handler attempt this delivery is for, starting at 1
+ * @param backOff the waits between its attempts, from its first failure on; {@code null} before
  */
 public record Delivery(InboundMessage message, Envelope envelope, MessageHandler<Object> handler, String key,
-		int attempt) {
+		int attempt, BackOffExecution backOff) {
+
+	/**
+	 * The first attempt at a message.
+	 * @param message the message as received
+	 * @param envelope its decoded envelope
+	 * @param handler the handler for its type
+	 * @param key the ordering key, or {@code null} when the message has none
+	 */
+	public Delivery(InboundMessage message, Envelope envelope, MessageHandler<Object> handler, String key) {
+		this(message, envelope, handler, key, 1, null);
+	}
 
 	/**
 	 * The same message, for its next attempt.
+	 * @param backOff the waits of this message, carried from one attempt to the next
 	 * @return the delivery of the next attempt
 	 */
-	public Delivery nextAttempt() {
-		return new Delivery(this.message, this.envelope, this.handler, this.key, this.attempt + 1);
+	public Delivery nextAttempt(BackOffExecution backOff) {
+		return new Delivery(this.message, this.envelope, this.handler, this.key, this.attempt + 1, backOff);
 	}
 
 }

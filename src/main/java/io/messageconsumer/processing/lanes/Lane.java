@@ -1,12 +1,7 @@
 package io.messageconsumer.processing.lanes;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
-import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
@@ -28,12 +22,12 @@ import io.messageconsumer.support.LogText;
  * One keyed lane: a bounded buffer and the one worker thread that empties it, so messages with
  * the same ordering key run one at a time, in arrival order.
  * <p>
- * A failed attempt does not hold the lane: the message waits out its backoff aside while the
- * worker goes on with other keys; later messages of its key wait behind it, so the key's order
- * is kept. A worker stuck in a handler past its deadline is abandoned: the message is recorded
- * as failed and the lane gets a new worker. For a {@link BatchMessageHandler} the worker hands
- * over, in one call, the first attempts of that handler waiting in the lane (up to its batch
- * size); each still gets its own outcome, and a failed one is retried on its own.
+ * A failed attempt does not hold the lane: it waits aside in the {@link KeyedRetryQueue}, its
+ * key's later messages behind it, while the worker goes on with other keys. A worker stuck in a
+ * handler past its deadline is abandoned: the message is recorded as failed and the lane gets a
+ * new worker (a new generation). For a {@link BatchMessageHandler} the worker hands over what the
+ * {@link BatchCollector} gathers in one call; each message still gets its own outcome, and a
+ * failed one is retried on its own.
  */
 final class Lane {
 
@@ -47,6 +41,10 @@ final class Lane {
 
 	private final ArrayBlockingQueue<Work> queue;
 
+	private final KeyedRetryQueue retries = new KeyedRetryQueue();
+
+	private final BatchCollector batches;
+
 	private final MessagePipeline pipeline;
 
 	private final Settlement settlement;
@@ -58,19 +56,8 @@ final class Lane {
 
 	private final AtomicInteger generation = new AtomicInteger();
 
-	// Guarded by this: touched by the worker, and by shutdown and the watchdog.
-	private boolean aborted;
-
-	private final ArrayDeque<Work> ready = new ArrayDeque<>();
-
-	private final Map<String, ArrayDeque<Work>> held = new HashMap<>();
-
-	private final PriorityQueue<Work> retries = new PriorityQueue<>(Comparator.comparingLong((work) -> work.dueNanos));
-
-	private volatile Work current;
-
-	/** What the worker runs now when it runs a batch: {@link #current} and the rest of the batch. */
-	private volatile List<Work> currentBatch;
+	/** What the worker runs now: one message, or every message of its batch (the first is the one watched). */
+	private volatile List<Work> current;
 
 	private volatile boolean closing;
 
@@ -80,6 +67,7 @@ final class Lane {
 		this.name = name;
 		this.capacity = capacity;
 		this.queue = new ArrayBlockingQueue<>(capacity + 1);
+		this.batches = new BatchCollector(this.queue, this.retries);
 		this.pipeline = pipeline;
 		this.settlement = pipeline.settlement();
 		this.inFlight = inFlight;
@@ -120,14 +108,8 @@ final class Lane {
 
 	/** Take everything not yet running, for the caller to settle; interrupt the worker. */
 	synchronized List<Delivery> abort() {
-		this.aborted = true;
-		List<Work> left = new ArrayList<>(this.ready);
-		this.held.values().forEach(left::addAll);
-		left.addAll(this.retries);
+		List<Work> left = this.retries.close();
 		this.queue.drainTo(left);
-		this.ready.clear();
-		this.held.clear();
-		this.retries.clear();
 		this.pending.addAndGet(-left.size());
 		Thread thread = this.worker;
 		if (thread != null) {
@@ -143,23 +125,23 @@ final class Lane {
 		}
 	}
 
-	/** Abandon the running message if it has run longer than {@code maxNanos}. */
+	/** Abandon the running message (its whole batch) if it has run longer than {@code maxNanos}. */
 	void abandonIfStuck(long maxNanos, long now) {
-		Work work = this.current;
-		if (work == null || now - work.startedNanos < maxNanos || !work.state.compareAndSet(RUNNING, ABANDONED)) {
+		List<Work> running = this.current;
+		Work work = (running != null) ? running.get(0) : null;
+		if (work == null || now - work.startedNanos < maxNanos || !work.leaveRunning(Work.ABANDONED)) {
 			return;
 		}
-		Envelope envelope = work.delivery.envelope();
-		logger.error("Handler for type '" + LogText.safe(envelope.type(), 64) + "' stuck for more than "
+		logger.error("Handler for type '" + LogText.safe(work.delivery.envelope().type(), 64) + "' stuck for more than "
 				+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms on " + this.name + "; abandoning its thread");
-		List<Work> batch = this.currentBatch;
-		List<Work> abandoned = (batch != null) ? batch : List.of(work);
-		List<String> keys = new ArrayList<>(abandoned.size());
-		for (Work each : abandoned) {
-			if (each == work || each.state.compareAndSet(RUNNING, ABANDONED)) {
-				settle(each, Disposition.failed(each.delivery.envelope(), "handler did not finish within "
-						+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms", each.delivery.attempt()));
-				keys.add(each.delivery.key());
+		List<String> keys = new ArrayList<>(running.size());
+		for (Work each : running) {
+			if (each == work || each.leaveRunning(Work.ABANDONED)) {
+				this.pending.decrementAndGet();
+				this.settlement.settle(each.delivery.message(), Disposition.failed(each.delivery.envelope(),
+						"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms",
+						each.delivery.attempt()));
+				keys.add(each.key());
 			}
 		}
 		Thread stuck = this.worker;
@@ -170,8 +152,7 @@ final class Lane {
 	private synchronized void startWorker(List<String> keysToRelease) {
 		int id = this.generation.incrementAndGet();
 		this.current = null;
-		this.currentBatch = null;
-		keysToRelease.forEach(this::release);
+		keysToRelease.forEach(this.retries::release);
 		Thread thread = new Thread(() -> work(id), "consumer-" + this.name + ((id > 1) ? "-" + id : ""));
 		this.worker = thread;
 		thread.start();
@@ -186,104 +167,54 @@ final class Lane {
 				}
 				continue;
 			}
-			if (holdBehindRetry(work)) {
+			if (this.retries.holdBehindRetry(work)) {
 				continue;
 			}
-			if (work.delivery.handler() instanceof BatchMessageHandler<?> batchHandler && work.delivery.attempt() == 1) {
-				runAll(collect(work, batchHandler.maxBatchSize()), id);
-			}
-			else {
-				run(work, id);
-			}
+			run(BatchCollector.startsBatch(work) ? this.batches.collect(work) : List.of(work));
 		}
-	}
-
-	/**
-	 * The first attempts of the same batch handler waiting right behind {@code first}, up to
-	 * {@code max}, without waiting for more; held messages stay held, and the first message of
-	 * another handler goes back to the head of the line.
-	 */
-	private List<Work> collect(Work first, int max) {
-		List<Work> batch = new ArrayList<>(Math.min(max, 64));
-		batch.add(first);
-		while (batch.size() < max) {
-			Work more = pollNow();
-			if (more == null) {
-				break;
-			}
-			if (holdBehindRetry(more)) {
-				continue;
-			}
-			if (more.delivery.handler() != first.delivery.handler()) {
-				pushBack(more);
-				break;
-			}
-			batch.add(more);
-		}
-		return batch;
-	}
-
-	private synchronized Work pollNow() {
-		return this.ready.isEmpty() ? this.queue.poll() : this.ready.poll();
-	}
-
-	private synchronized void pushBack(Work work) {
-		this.ready.addFirst(work);
 	}
 
 	/** The next work: a retry that is due, then messages released by a retry, then the queue. */
 	private Work next() {
-		long wait;
-		synchronized (this) {
-			Work due = this.retries.peek();
-			long now = System.nanoTime();
-			if (due != null && due.dueNanos - now <= 0) {
-				return this.retries.poll();
-			}
-			if (!this.ready.isEmpty()) {
-				return this.ready.poll();
-			}
-			wait = (due != null) ? Math.min(due.dueNanos - now, IDLE_POLL_NANOS) : IDLE_POLL_NANOS;
+		long now = System.nanoTime();
+		Work work = this.retries.poll(now);
+		if (work != null) {
+			return work;
 		}
 		try {
-			return this.queue.poll(wait, TimeUnit.NANOSECONDS);
+			return this.queue.poll(this.retries.nanosUntilDue(now, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			return null;
 		}
 	}
 
-	/** A message whose key has an attempt waiting to be retried waits behind it. */
-	private synchronized boolean holdBehindRetry(Work work) {
-		String key = work.delivery.key();
-		// Nearly always nothing is held: skip hashing the key then.
-		ArrayDeque<Work> waiting = (key != null && work.delivery.attempt() == 1 && !this.held.isEmpty())
-				? this.held.get(key) : null;
-		if (waiting == null) {
-			return false;
-		}
-		waiting.add(work);
-		return true;
-	}
-
-	private void run(Work work, int id) {
-		work.startedNanos = System.nanoTime();
-		this.current = work;
-		this.inFlight.incrementAndGet();
-		MessagePipeline.AttemptResult result;
+	/** One attempt at one message, or at a batch in one call, then each settled or retried, in order. */
+	private void run(List<Work> works) {
+		long started = System.nanoTime();
+		works.forEach((work) -> work.startedNanos = started);
+		this.current = works;
+		this.inFlight.addAndGet(works.size());
+		List<MessagePipeline.AttemptResult> results;
 		try {
-			result = this.pipeline.attempt(work.delivery);
+			results = BatchCollector.startsBatch(works.get(0))
+					? this.pipeline.attemptAll(works.stream().map(Work::delivery).toList())
+					: List.of(this.pipeline.attempt(works.get(0).delivery));
 		}
 		finally {
-			this.inFlight.decrementAndGet();
+			this.inFlight.addAndGet(-works.size());
 			// An abandoned worker keeps the interrupt meant for it from leaking into the next message.
 			Thread.interrupted();
 		}
-		if (!work.state.compareAndSet(RUNNING, FINISHED)) {
-			return; // abandoned meanwhile: the watchdog settled it and a new worker took over
+		if (!works.get(0).leaveRunning(Work.FINISHED)) {
+			return; // abandoned meanwhile, a batch whole: the lane settled it and a new worker took over
 		}
 		this.current = null;
-		finish(work, result);
+		for (int i = 0; i < works.size(); i++) {
+			if (i == 0 || works.get(i).leaveRunning(Work.FINISHED)) {
+				finish(works.get(i), results.get(i));
+			}
+		}
 	}
 
 	/**
@@ -294,13 +225,11 @@ final class Lane {
 	 */
 	private void finish(Work work, MessagePipeline.AttemptResult result) {
 		Disposition disposition = result.disposition();
-		if (disposition == null && scheduleRetry(work, result.retryAfterNanos())) {
+		if (disposition == null && this.retries.schedule(result.retry(), result.retryAfterNanos())) {
 			return;
 		}
-		boolean stopping;
-		synchronized (this) {
-			stopping = this.aborted && (disposition == null || disposition.outcome() == Outcome.FAILED);
-		}
+		boolean stopping = this.retries.isClosed()
+				&& (disposition == null || disposition.outcome() == Outcome.FAILED);
 		if (disposition == null) {
 			disposition = Disposition.rejected(DeadLetterReason.SHUTDOWN,
 					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope());
@@ -312,96 +241,7 @@ final class Lane {
 		else {
 			this.settlement.settle(work.delivery.message(), disposition);
 		}
-		synchronized (this) {
-			release(work.delivery.key());
-		}
-	}
-
-	/** One attempt at a batch, then each message settled or scheduled for its retry, in order. */
-	private void runAll(List<Work> batch, int id) {
-		long started = System.nanoTime();
-		for (Work work : batch) {
-			work.startedNanos = started;
-		}
-		this.currentBatch = batch;
-		this.current = batch.get(0);
-		this.inFlight.addAndGet(batch.size());
-		List<MessagePipeline.AttemptResult> results;
-		try {
-			List<Delivery> deliveries = new ArrayList<>(batch.size());
-			batch.forEach((work) -> deliveries.add(work.delivery));
-			results = this.pipeline.attemptAll(deliveries);
-		}
-		finally {
-			this.inFlight.addAndGet(-batch.size());
-			Thread.interrupted();
-		}
-		if (!batch.get(0).state.compareAndSet(RUNNING, FINISHED)) {
-			return; // abandoned meanwhile, the whole batch with it
-		}
-		this.current = null;
-		this.currentBatch = null;
-		for (int i = 0; i < batch.size(); i++) {
-			Work work = batch.get(i);
-			if (i > 0 && !work.state.compareAndSet(RUNNING, FINISHED)) {
-				continue;
-			}
-			finish(work, results.get(i));
-		}
-	}
-
-	/** {@code false} when the lane was aborted meanwhile and will run nothing more. */
-	private synchronized boolean scheduleRetry(Work failed, long backoffNanos) {
-		if (this.aborted) {
-			return false;
-		}
-		Work retry = new Work(failed.delivery.nextAttempt());
-		retry.dueNanos = System.nanoTime() + backoffNanos;
-		this.retries.add(retry);
-		String key = retry.delivery.key();
-		if (key != null) {
-			this.held.putIfAbsent(key, new ArrayDeque<>());
-		}
-		return true;
-	}
-
-	/** A key's retried message is settled: what waited behind it runs next, in order. */
-	private void release(String key) {
-		ArrayDeque<Work> waiting = (key != null && !this.held.isEmpty()) ? this.held.remove(key) : null;
-		if (waiting != null) {
-			this.ready.addAll(waiting);
-		}
-	}
-
-	private void settle(Work work, Disposition disposition) {
-		this.pending.decrementAndGet();
-		this.settlement.settle(work.delivery.message(), disposition);
-	}
-
-	private static final int RUNNING = 0;
-
-	private static final int FINISHED = 1;
-
-	private static final int ABANDONED = 2;
-
-	private static final class Work {
-
-		private final Delivery delivery;
-
-		private final AtomicInteger state = new AtomicInteger(RUNNING);
-
-		private volatile long startedNanos;
-
-		private long dueNanos;
-
-		Work(Delivery delivery) {
-			this.delivery = delivery;
-		}
-
-		Delivery delivery() {
-			return this.delivery;
-		}
-
+		this.retries.release(work.key());
 	}
 
 }

@@ -2,9 +2,7 @@ package io.messageconsumer.processing.lanes;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -16,6 +14,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
+import io.messageconsumer.processing.invoke.HandlerDeadlines;
 
 /**
  * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
@@ -26,7 +25,8 @@ import io.messageconsumer.processing.failure.Settlement;
  * <p>
  * A full lane dead-letters the message as {@code overflow}, after waiting up to
  * {@code overflowWait} when that is positive. On stop, the workers drain what is buffered for
- * at most the drain timeout; anything still buffered then is dead-lettered as {@code shutdown}.
+ * at most the drain timeout ({@link LaneDrain}); anything still buffered then is dead-lettered as
+ * {@code shutdown}, or released to a source that redelivers it.
  */
 public class MessageDispatcher implements SmartLifecycle {
 
@@ -62,7 +62,12 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private volatile boolean accepting;
 
-	private volatile ScheduledExecutorService watchdog;
+	/** Where the check for stuck workers runs: shared with the handler timeout, or the dispatcher's own. */
+	private final HandlerDeadlines sharedDeadlines;
+
+	private HandlerDeadlines ownDeadlines;
+
+	private ScheduledFuture<?> watchdog;
 
 	private volatile Instant lastMessageAt;
 
@@ -72,6 +77,17 @@ public class MessageDispatcher implements SmartLifecycle {
 	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
 	 */
 	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
+		this(pipeline, settings, null);
+	}
+
+	/**
+	 * Create the dispatcher, watching for stuck workers on the handler deadlines' thread.
+	 * @param pipeline processes each message
+	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
+	 * @param deadlines the thread the check for stuck workers runs on; {@code null} for one of its own
+	 */
+	public MessageDispatcher(MessagePipeline pipeline, Settings settings, HandlerDeadlines deadlines) {
+		this.sharedDeadlines = deadlines;
 		this.pipeline = pipeline;
 		this.settlement = pipeline.settlement();
 		this.laneCount = settings.lanes();
@@ -170,12 +186,11 @@ public class MessageDispatcher implements SmartLifecycle {
 		}
 		this.lanes = created;
 		this.accepting = true;
-		this.watchdog = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "consumer-lane-watchdog");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.watchdog.scheduleWithFixedDelay(this::abandonStuckHandlers, 1, 1, TimeUnit.SECONDS);
+		HandlerDeadlines deadlines = this.sharedDeadlines;
+		if (deadlines == null) {
+			deadlines = this.ownDeadlines = new HandlerDeadlines(Duration.ofNanos(this.stuckAfterNanos));
+		}
+		this.watchdog = deadlines.checkEvery(Duration.ofSeconds(1), this::abandonStuckHandlers);
 	}
 
 	private void abandonStuckHandlers() {
@@ -195,57 +210,13 @@ public class MessageDispatcher implements SmartLifecycle {
 			return;
 		}
 		this.accepting = false;
-		long started = System.nanoTime();
-		int buffered = queueDepth(current) + this.inFlight.get();
-		for (Lane lane : current) {
-			lane.close();
+		LaneDrain.drain(current, this.inFlight.get(), this.drainTimeout, this.settlement);
+		this.watchdog.cancel(false);
+		if (this.ownDeadlines != null) {
+			this.ownDeadlines.close();
+			this.ownDeadlines = null;
 		}
-		long deadline = started + this.drainTimeout.toNanos();
-		int left = 0;
-		for (Lane lane : current) {
-			awaitDrained(lane, deadline);
-		}
-		for (Lane lane : current) {
-			if (!lane.isDrained()) {
-				for (Delivery delivery : lane.abort()) {
-					left++;
-					// A stream entry is left for another replica, or this one after a restart, to claim.
-					this.settlement.unprocessed(delivery.message(), Disposition.rejected(DeadLetterReason.SHUTDOWN,
-							"still buffered when the drain timeout (" + this.drainTimeout + ") ran out",
-							delivery.envelope()));
-				}
-			}
-		}
-		for (Lane lane : current) {
-			awaitDrained(lane, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-		}
-		this.watchdog.shutdownNow();
 		this.lanes = null;
-		if (left > 0) {
-			logger.warn("Drain timeout ran out: " + left
-					+ " buffered message(s) dead-lettered as shutdown, or left pending if they came from a stream");
-		}
-		logger.info("Drained " + (buffered - left) + " of " + buffered + " buffered message(s) in "
-				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-	}
-
-	private static int queueDepth(Lane[] lanes) {
-		int depth = 0;
-		for (Lane lane : lanes) {
-			depth += lane.depth();
-		}
-		return depth;
-	}
-
-	private static void awaitDrained(Lane lane, long deadlineNanos) {
-		try {
-			while (!lane.isDrained() && System.nanoTime() < deadlineNanos) {
-				lane.awaitWorker(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	@Override

@@ -30,7 +30,7 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.RecordingListener;
-import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static io.messageconsumer.processing.RecordingListener.message;
@@ -56,7 +56,7 @@ class LaneBatchTests {
 	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
 			new MessageRouter(Map.of("batches", this.batches, "singles", this.singles)),
 			this.validatorFactory.getValidator(), HandlerInvoker.DIRECT,
-			new RetryPolicy(3, Duration.ofMillis(10), 1.0, Duration.ofMillis(10)), List.of(this.listener));
+			new RetryBackOff(3, Duration.ofMillis(10), 1.0, Duration.ofMillis(10)), List.of(this.listener));
 
 	private final Lane lane = new Lane("batch-test", 100, this.pipeline, new AtomicInteger());
 

@@ -29,7 +29,7 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.RecordingListener;
-import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static io.messageconsumer.processing.RecordingListener.message;
@@ -53,7 +53,7 @@ class LaneTests {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private MessagePipeline pipeline = pipeline(new RetryPolicy(3, BACKOFF, 1.0, BACKOFF));
+	private MessagePipeline pipeline = pipeline(new RetryBackOff(3, BACKOFF, 1.0, BACKOFF));
 
 	private Lane lane;
 
@@ -108,7 +108,7 @@ class LaneTests {
 
 	@Test
 	void holdsMessagesOfTheSameKeyBehindARetryAndRunsThemInPublishOrder() {
-		this.pipeline = pipeline(new RetryPolicy(3, Duration.ofMillis(100), 1.0, Duration.ofMillis(100)));
+		this.pipeline = pipeline(new RetryBackOff(3, Duration.ofMillis(100), 1.0, Duration.ofMillis(100)));
 		this.handler.failAttempts("a1", 2);
 		InboundMessage a1 = offer("a1", "k");
 		InboundMessage a2 = offer("a2", "k");
@@ -125,7 +125,7 @@ class LaneTests {
 
 	@Test
 	void releasesHeldMessagesWhenTheRetriedMessageFinallyFails() {
-		this.pipeline = pipeline(new RetryPolicy(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100)));
+		this.pipeline = pipeline(new RetryBackOff(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100)));
 		this.handler.failAttempts("a1", Integer.MAX_VALUE);
 		InboundMessage a1 = offer("a1", "k");
 		InboundMessage a2 = offer("a2", "k");
@@ -143,7 +143,7 @@ class LaneTests {
 
 	@Test
 	void keepsOrderOfASecondFailureAmongReleasedMessages() {
-		this.pipeline = pipeline(new RetryPolicy(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100)));
+		this.pipeline = pipeline(new RetryBackOff(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100)));
 		this.handler.failAttempts("a1", 1);
 		this.handler.failAttempts("a2", 1);
 		offer("a1", "k");
@@ -196,7 +196,7 @@ class LaneTests {
 
 	@Test
 	void abandoningAStuckRetryReleasesTheMessagesHeldBehindIt() {
-		this.pipeline = pipeline(new RetryPolicy(3, Duration.ofMillis(50), 1.0, Duration.ofMillis(50)));
+		this.pipeline = pipeline(new RetryBackOff(3, Duration.ofMillis(50), 1.0, Duration.ofMillis(50)));
 		this.handler.failAttempts("s", 1);
 		this.handler.stuck("s");
 		InboundMessage s = offer("s", "k");
@@ -228,7 +228,7 @@ class LaneTests {
 
 	@Test
 	void abortingWithARetryPendingHandsTheRetryToTheCallerOnce() {
-		this.pipeline = pipeline(new RetryPolicy(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
+		this.pipeline = pipeline(new RetryBackOff(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
 		this.handler.failAttempts("a", 1);
 		InboundMessage a = offer("a", "k-a");
 		InboundMessage held = offer("held", "k-a");
@@ -303,7 +303,7 @@ class LaneTests {
 
 	@Test
 	void dispatcherStopDeadLettersAPendingRetryAsShutdownExactlyOnce() {
-		this.pipeline = pipeline(new RetryPolicy(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
+		this.pipeline = pipeline(new RetryBackOff(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
 		this.handler.failAttempts("a", 1);
 		this.dispatcher = new MessageDispatcher(this.pipeline, new MessageDispatcher.Settings(1, 4,
 				Duration.ZERO, Duration.ofMinutes(5), Duration.ofMillis(200)));
@@ -333,10 +333,10 @@ class LaneTests {
 		return message;
 	}
 
-	private MessagePipeline pipeline(RetryPolicy retryPolicy) {
+	private MessagePipeline pipeline(RetryBackOff retryBackOff) {
 		return new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
 				new MessageRouter(Map.of("scriptedHandler", this.handler)), this.validatorFactory.getValidator(),
-				HandlerInvoker.DIRECT, retryPolicy, List.of(this.listener));
+				HandlerInvoker.DIRECT, retryBackOff, List.of(this.listener));
 	}
 
 	private static String json(String id, String key) {

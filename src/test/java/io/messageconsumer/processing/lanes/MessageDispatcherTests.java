@@ -26,7 +26,7 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.RecordingListener;
-import io.messageconsumer.processing.RetryPolicy;
+import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static io.messageconsumer.processing.RecordingListener.message;
@@ -45,7 +45,7 @@ class MessageDispatcherTests {
 
 	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
 			new MessageRouter(Map.of("blockingHandler", this.handler)), this.validatorFactory.getValidator(),
-			HandlerInvoker.DIRECT, RetryPolicy.NONE, List.of(this.listener));
+			HandlerInvoker.DIRECT, RetryBackOff.NONE, List.of(this.listener));
 
 	private final List<MessageDispatcher> dispatchers = new ArrayList<>();
 
