@@ -1,16 +1,12 @@
 package io.messageconsumer.source.stream;
 
+import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ReconnectAttemptEvent;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,13 +20,15 @@ import io.messageconsumer.config.ConsumerProperties;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.source.SourceStatus;
 import io.messageconsumer.redis.DedicatedConnectionFactory;
+import io.messageconsumer.redis.ReconnectMeter;
 
 /**
- * The stream source: one {@link StreamReader} per configured stream, each on a dedicated
- * connection of its own Lettuce resources, plus one maintenance thread that claims entries idle
- * longer than {@code claim-min-idle} (from consumers that died, or replies that were lost),
- * dead-letters those delivered more than {@code max-deliveries} times, removes consumers that
- * are gone and have nothing pending, and samples each stream's pending count and lag.
+ * The stream source's lifecycle and wiring: one {@link StreamReader} per configured stream, each
+ * on a dedicated connection of its own Lettuce resources (their reconnects counted by a
+ * {@link ReconnectMeter}), plus one maintenance thread that runs the {@link PendingClaimer}
+ * (others' idle entries, {@code max-deliveries}, the lease on entries in progress here), samples
+ * each stream's pending count and lag ({@link StreamStats}, which also answers for health) and
+ * removes consumers that are gone ({@link GroupJanitor}).
  * <p>
  * It stops before the dispatcher: reading stops, buffered entries drain and are acknowledged,
  * and entries not finished by the drain timeout stay pending for another replica to claim.
@@ -58,7 +56,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	private final GroupJanitor janitor;
 
-	private final Counter reconnects;
+	private final ReconnectMeter reconnects;
 
 	private volatile List<StreamReader> readers = List.of();
 
@@ -68,14 +66,9 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	private volatile ScheduledExecutorService maintenance;
 
-	private volatile List<Thread> threads = List.of();
+	private volatile ReaderThreads readerThreads;
 
 	private volatile boolean running;
-
-	/** Dropped reader connections the watchdog is restoring. */
-	private int restoring;
-
-	private long lastReconnectNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
 	/**
 	 * Create the source.
@@ -94,12 +87,9 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		this.dispatcher = dispatcher;
 		this.acknowledger = acknowledger;
 		this.warmUp = warmUp;
-		this.reconnects = Counter.builder("consumer.redis.reconnects")
-			.description("Reconnects of a source's Redis connection")
-			.tag("source", InProgressEntries.SOURCE)
-			.register(meters);
+		this.reconnects = new ReconnectMeter(InProgressEntries.SOURCE, meters);
 		this.claimer = new PendingClaimer(settings, redis, meters);
-		this.stats = new StreamStats(settings.keys(), settings.group(), redis, meters);
+		this.stats = new StreamStats(settings, redis, meters);
 		this.janitor = new GroupJanitor(settings, redis);
 	}
 
@@ -110,29 +100,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	@Override
 	public SourceStatus status() {
-		List<StreamReader> current = this.readers;
-		boolean allReading = this.running && !current.isEmpty();
-		Map<String, Object> streams = new LinkedHashMap<>();
-		for (String key : this.settings.keys()) {
-			StreamReader reader = current.stream().filter((r) -> r.name().equals(key)).findFirst().orElse(null);
-			boolean reading = reader != null && reader.reading();
-			allReading &= reading;
-			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("reading", reading);
-			this.stats.describe(key, details);
-			if (reader != null && reader.problem() != null && this.running) {
-				details.put("problem", reader.problem());
-			}
-			streams.put(key, details);
-		}
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("group", this.settings.group());
-		details.put("consumerName", this.settings.consumerName());
-		details.put("streams", streams);
-		if (allReading) {
-			return new SourceStatus(SourceStatus.Level.CONSUMING, "consuming", details);
-		}
-		return new SourceStatus(SourceStatus.Level.DOWN, this.running ? "connecting" : "stopped", details);
+		return this.stats.status(this.readers, this.running);
 	}
 
 	@Override
@@ -143,7 +111,8 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		this.running = true;
 		// XREADGROUP blocks for up to consumer.streams.block on these connections.
 		this.connections = new DedicatedConnectionFactory(this.application, this.settings.block());
-		this.connectionEvents = this.connections.events().get().subscribe(this::onConnectionEvent);
+		this.connectionEvents = this.reconnects.follow(this.connections.events(), this.connections::isSentinel,
+				new ConnectionLog());
 		StreamReader.StreamSettings readerSettings = new StreamReader.StreamSettings(this.settings.group(),
 				this.settings.consumerName(), this.settings.batchSize(), this.settings.block());
 		List<StreamReader> created = new ArrayList<>();
@@ -154,22 +123,8 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 			created.add(reader);
 		}
 		this.readers = List.copyOf(created);
-		List<Thread> started = new ArrayList<>();
-		Thread starter = new Thread(() -> {
-			this.warmUp.run();
-			synchronized (this) {
-				if (!this.running) {
-					return;
-				}
-				for (StreamReader reader : created) {
-					Thread thread = new Thread(reader, "consumer-stream-" + reader.name());
-					thread.start();
-					started.add(thread);
-				}
-				this.threads = List.copyOf(started);
-			}
-		}, "consumer-stream-starter");
-		starter.start();
+		this.readerThreads = new ReaderThreads(this.readers, this.settings.block());
+		this.readerThreads.start(this.warmUp);
 		this.maintenance = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "consumer-stream-maintenance");
 			thread.setDaemon(true);
@@ -187,70 +142,38 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	@Override
 	public void stop() {
-		List<Thread> current;
 		synchronized (this) {
 			if (!this.running) {
 				return;
 			}
 			this.running = false;
-			current = this.threads;
 		}
 		this.maintenance.shutdownNow();
-		this.readers.forEach(StreamReader::stop);
-		// A read in progress returns within the block time; a reader waiting for room in a lane is interrupted.
-		long deadline = System.nanoTime() + this.settings.block().plusSeconds(1).toNanos();
-		for (Thread thread : current) {
-			join(thread, deadline);
-		}
-		current.forEach(Thread::interrupt);
-		for (Thread thread : current) {
-			join(thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-		}
+		this.readerThreads.stop();
 		this.connectionEvents.dispose();
 		this.connections.close();
-		this.threads = List.of();
 	}
 
-	/**
-	 * A reconnect is a dropped connection Lettuce's watchdog restores (an attempt, then an
-	 * activation), not the short-lived connections a Cluster or Sentinel client opens for lookups.
-	 */
-	private synchronized void onConnectionEvent(Object event) {
-		if (event instanceof ReconnectAttemptEvent attempt && attempt.getAttempt() == 1) {
-			this.restoring++;
-			if (this.running) {
-				logger.warn("Stream reader disconnected from " + attempt.remoteAddress() + "; reconnecting");
+	/** A reader read again after its connection failed: a reconnect, unless an event counted it within its timeout. */
+	private void readerRecovered() {
+		this.reconnects.recovered(this.settings.block().plusSeconds(5));
+	}
+
+	/** Logs the readers' dropped and restored connections. */
+	private final class ConnectionLog implements ReconnectMeter.Listener {
+
+		@Override
+		public void disconnected(SocketAddress remote) {
+			if (StreamConsumer.this.running) {
+				logger.warn("Stream reader disconnected from " + remote + "; reconnecting");
 			}
 		}
-		else if (event instanceof ConnectionActivatedEvent activated && this.restoring > 0
-				&& !this.connections.isSentinel(activated.remoteAddress())) {
-			this.restoring--;
-			this.reconnects.increment();
-			this.lastReconnectNanos = System.nanoTime();
-			logger.info("Stream reader reconnected to " + activated.remoteAddress());
-		}
-	}
 
-	/**
-	 * A reader read again after its connection failed: when Lettuce did not restore the connection
-	 * (the reader opened a new one), no connection event counted it, so it counts here, unless an
-	 * event counted a reconnect within the reader's timeout.
-	 */
-	private synchronized void readerRecovered() {
-		long since = System.nanoTime() - this.lastReconnectNanos;
-		if (since > this.settings.block().plusSeconds(5).toNanos()) {
-			this.reconnects.increment();
-			this.lastReconnectNanos = System.nanoTime();
+		@Override
+		public void reconnected(SocketAddress remote) {
+			logger.info("Stream reader reconnected to " + remote);
 		}
-	}
 
-	private static void join(Thread thread, long deadlineNanos) {
-		try {
-			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	@Override

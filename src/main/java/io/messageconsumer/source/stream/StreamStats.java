@@ -12,11 +12,14 @@ import org.springframework.data.redis.connection.stream.StreamInfo.XInfoGroup;
 import org.springframework.data.redis.connection.stream.StreamInfo.XInfoGroups;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.source.SourceStatus;
+
 /**
  * Each stream's pending count and lag as the group sees them ({@code XINFO GROUPS}, through
  * Spring Data Redis's typed {@link XInfoGroups}), sampled every {@link #INTERVAL} into the
- * {@code consumer.stream.pending} and {@code consumer.stream.lag} gauges and the health details.
- * A figure not known yet (or that Redis cannot tell, as a lag after deletions) is NaN on the
+ * {@code consumer.stream.pending} and {@code consumer.stream.lag} gauges; and the source's health,
+ * those figures beside each reader's state. A figure not known yet (or that Redis cannot tell, as a lag after deletions) is NaN on the
  * gauge and {@code unknown} in the details.
  */
 final class StreamStats {
@@ -24,16 +27,16 @@ final class StreamStats {
 	/** How often the figures are sampled. */
 	static final Duration INTERVAL = Duration.ofSeconds(2);
 
-	private final StringRedisTemplate redis;
+	private final ConsumerProperties.Streams settings;
 
-	private final String group;
+	private final StringRedisTemplate redis;
 
 	private final Map<String, Figures> figures = new LinkedHashMap<>();
 
-	StreamStats(List<String> keys, String group, StringRedisTemplate redis, MeterRegistry meters) {
+	StreamStats(ConsumerProperties.Streams settings, StringRedisTemplate redis, MeterRegistry meters) {
+		this.settings = settings;
 		this.redis = redis;
-		this.group = group;
-		for (String key : keys) {
+		for (String key : settings.keys()) {
 			Figures keyFigures = new Figures();
 			this.figures.put(key, keyFigures);
 			Gauge.builder("consumer.stream.pending", keyFigures, (f) -> f.pending)
@@ -54,7 +57,7 @@ final class StreamStats {
 	void sample(String key) {
 		XInfoGroups groups = this.redis.opsForStream().groups(key);
 		for (XInfoGroup info : groups) {
-			if (this.group.equals(info.groupName())) {
+			if (this.settings.group().equals(info.groupName())) {
 				Figures keyFigures = this.figures.get(key);
 				keyFigures.pending = info.pendingCount();
 				// Redis 7 reports the lag; Spring Data Redis has no accessor for it yet.
@@ -64,14 +67,37 @@ final class StreamStats {
 	}
 
 	/**
-	 * Add a stream's last figures to its health details.
-	 * @param key the stream
-	 * @param details the details to add {@code pending} and {@code lag} to
+	 * The source's health: consuming while every stream's reader reads, with each stream's
+	 * figures and the problem that keeps a reader from reading.
+	 * @param readers the readers, empty before the first start
+	 * @param running whether the source runs
+	 * @return the status
 	 */
-	void describe(String key, Map<String, Object> details) {
-		Figures keyFigures = this.figures.get(key);
-		details.put("pending", figure(keyFigures.pending));
-		details.put("lag", figure(keyFigures.lag));
+	SourceStatus status(List<StreamReader> readers, boolean running) {
+		boolean allReading = running && !readers.isEmpty();
+		Map<String, Object> streams = new LinkedHashMap<>();
+		for (String key : this.settings.keys()) {
+			StreamReader reader = readers.stream().filter((r) -> r.name().equals(key)).findFirst().orElse(null);
+			boolean reading = reader != null && reader.reading();
+			allReading &= reading;
+			Figures keyFigures = this.figures.get(key);
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("reading", reading);
+			details.put("pending", figure(keyFigures.pending));
+			details.put("lag", figure(keyFigures.lag));
+			if (reader != null && reader.problem() != null && running) {
+				details.put("problem", reader.problem());
+			}
+			streams.put(key, details);
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("group", this.settings.group());
+		details.put("consumerName", this.settings.consumerName());
+		details.put("streams", streams);
+		if (allReading) {
+			return new SourceStatus(SourceStatus.Level.CONSUMING, "consuming", details);
+		}
+		return new SourceStatus(SourceStatus.Level.DOWN, running ? "connecting" : "stopped", details);
 	}
 
 	private static Object figure(double value) {
