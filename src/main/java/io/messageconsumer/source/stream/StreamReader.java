@@ -25,9 +25,9 @@ import io.messageconsumer.support.LogText;
 
 /**
  * Reads one stream as this replica's consumer in the group, on a connection of its own that
- * runs no handler: {@code XREADGROUP} in batches ({@code COUNT}, {@code BLOCK}), each entry handed
- * to the dispatcher, which makes the reader wait while the lanes are full (a stream keeps what
- * is not read, so nothing overflows). It first reads what this consumer left pending before a
+ * runs no handler: {@code XREADGROUP} in batches ({@code COUNT}, {@code BLOCK}), each entry started
+ * and handed to the dispatcher by the stream's {@link InProgressEntries}; the dispatcher makes the
+ * reader wait while the lanes are full (a stream keeps what is not read, so nothing overflows). It first reads what this consumer left pending before a
  * restart, then new entries. The group is created (with {@code MKSTREAM}, from the start of the
  * stream) when missing, also when it disappears while running.
  */
