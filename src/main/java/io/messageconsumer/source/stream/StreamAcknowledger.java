@@ -71,23 +71,23 @@ class StreamAcknowledger implements SmartLifecycle {
 	}
 
 	private void acknowledge(List<StreamEntry> batch) {
-		Map<StreamReader, List<String>> byStream = new LinkedHashMap<>();
+		Map<InProgressEntries, List<String>> byStream = new LinkedHashMap<>();
 		for (StreamEntry entry : batch) {
-			byStream.computeIfAbsent(entry.reader(), (reader) -> new ArrayList<>()).add(entry.id());
+			byStream.computeIfAbsent(entry.entries(), (entries) -> new ArrayList<>()).add(entry.id());
 		}
 		this.redis.execute((RedisCallback<Object>) (connection) -> {
 			@SuppressWarnings("unchecked")
 			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
 			List<RedisFuture<Long>> replies = new ArrayList<>(byStream.size());
-			byStream.forEach((reader, ids) -> replies.add(commands.xack(reader.key(), this.group, ids.toArray(new String[0]))));
+			byStream.forEach((entries, ids) -> replies.add(commands.xack(entries.key(), this.group, ids.toArray(new String[0]))));
 			long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
 			for (RedisFuture<Long> reply : replies) {
 				LettuceFutures.awaitOrCancel(reply, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
 			return null;
 		});
-		byStream.forEach((reader, ids) -> ids.forEach(reader::finished));
+		byStream.forEach((entries, ids) -> ids.forEach(entries::finished));
 		this.acknowledged.increment(batch.size());
 	}
 

@@ -8,17 +8,17 @@ import io.messageconsumer.message.Acknowledgement;
  */
 final class StreamEntry implements Acknowledgement {
 
-	private final StreamReader reader;
+	private final InProgressEntries entries;
 
 	private final String id;
 
-	StreamEntry(StreamReader reader, String id) {
-		this.reader = reader;
+	StreamEntry(InProgressEntries entries, String id) {
+		this.entries = entries;
 		this.id = id;
 	}
 
-	StreamReader reader() {
-		return this.reader;
+	InProgressEntries entries() {
+		return this.entries;
 	}
 
 	String id() {
@@ -27,12 +27,12 @@ final class StreamEntry implements Acknowledgement {
 
 	@Override
 	public void acknowledge() {
-		this.reader.acknowledger().add(this);
+		this.entries.acknowledger().add(this);
 	}
 
 	@Override
 	public void release() {
-		this.reader.finished(this.id);
+		this.entries.finished(this.id);
 	}
 
 }

@@ -2,13 +2,8 @@ package io.messageconsumer.source.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.Consumer;
@@ -26,29 +21,19 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
-import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.support.LogText;
-import io.messageconsumer.processing.lanes.MessageDispatcher;
-import io.messageconsumer.message.DeadLetterReason;
 
 /**
  * Reads one stream as this replica's consumer in the group, on a connection of its own that
- * runs no handler: {@code XREADGROUP} in batches ({@code COUNT}, {@code BLOCK}), each entry handed
- * to the dispatcher, which makes the reader wait while the lanes are full (a stream keeps what
- * is not read, so nothing overflows). It first reads what this consumer left pending before a
+ * runs no handler: {@code XREADGROUP} in batches ({@code COUNT}, {@code BLOCK}), each entry started
+ * and handed to the dispatcher by the stream's {@link InProgressEntries}; the dispatcher makes the
+ * reader wait while the lanes are full (a stream keeps what is not read, so nothing overflows). It first reads what this consumer left pending before a
  * restart, then new entries. The group is created (with {@code MKSTREAM}, from the start of the
  * stream) when missing, also when it disappears while running.
  */
 final class StreamReader implements Runnable {
 
-	static final String SOURCE = "stream";
-
-	/** The entry field holding the message. */
-	static final String PAYLOAD_FIELD = "payload";
-
 	private static final Log logger = LogFactory.getLog(StreamReader.class);
-
-	private static final byte[] PAYLOAD = bytes(PAYLOAD_FIELD);
 
 	private static final String NEW_ENTRIES = ">";
 
@@ -66,12 +51,7 @@ final class StreamReader implements Runnable {
 
 	private final RedisConnectionFactory connections;
 
-	private final MessageDispatcher dispatcher;
-
-	private final StreamAcknowledger acknowledger;
-
-	/** Entries on their way through the pipeline, with when they started ({@link System#nanoTime()}). */
-	private final Map<String, Long> inProgress = new ConcurrentHashMap<>();
+	private final InProgressEntries entries;
 
 	private volatile boolean running = true;
 
@@ -84,17 +64,15 @@ final class StreamReader implements Runnable {
 	private Runnable recovered = () -> {
 	};
 
-	StreamReader(String key, StreamSettings settings, RedisConnectionFactory connections, MessageDispatcher dispatcher,
-			StreamAcknowledger acknowledger) {
-		this.key = key;
-		this.keyBytes = bytes(key);
+	StreamReader(InProgressEntries entries, StreamSettings settings, RedisConnectionFactory connections) {
+		this.key = entries.name();
+		this.keyBytes = entries.key();
 		this.group = bytes(settings.group());
 		this.consumer = Consumer.from(this.group, bytes(settings.consumerName()));
 		this.readArgs = XReadArgs.Builder.count(settings.batchSize()).block(settings.block());
 		this.timeoutNanos = settings.block().plusSeconds(5).toNanos();
 		this.connections = connections;
-		this.dispatcher = dispatcher;
-		this.acknowledger = acknowledger;
+		this.entries = entries;
 	}
 
 	/** Run when the reader reads again after a failure. */
@@ -106,12 +84,9 @@ final class StreamReader implements Runnable {
 		return this.key;
 	}
 
-	byte[] key() {
-		return this.keyBytes;
-	}
-
-	StreamAcknowledger acknowledger() {
-		return this.acknowledger;
+	/** This stream's entries on their way through the pipeline. */
+	InProgressEntries entries() {
+		return this.entries;
 	}
 
 	/**
@@ -129,46 +104,6 @@ final class StreamReader implements Runnable {
 	 */
 	String problem() {
 		return this.problem;
-	}
-
-	/**
-	 * Start an entry on its way through the pipeline, unless it is on its way already: the reader
-	 * and the claim may both come across one of this consumer's own pending entries.
-	 * @param id the entry id
-	 * @return {@code true} when the caller is to hand it on, {@code false} when it is in progress
-	 */
-	boolean begin(String id) {
-		return this.inProgress.putIfAbsent(id, System.nanoTime()) == null;
-	}
-
-	/**
-	 * The entries on their way through the pipeline now, taken before a claim: an entry that
-	 * finishes while the claim runs is still pending when the claim takes it, but not lost.
-	 * @return a copy of the ids
-	 */
-	Set<String> inProgressNow() {
-		return Set.copyOf(this.inProgress.keySet());
-	}
-
-	/**
-	 * Entries on their way through the pipeline for longer than the given time.
-	 * @param nanos the age
-	 * @return their ids
-	 */
-	List<String> inProgressLongerThan(long nanos) {
-		long now = System.nanoTime();
-		List<String> old = new ArrayList<>();
-		this.inProgress.forEach((id, started) -> {
-			if (now - started > nanos) {
-				old.add(id);
-			}
-		});
-		return old;
-	}
-
-	/** The entry was acknowledged, or released to be delivered again. */
-	void finished(String id) {
-		this.inProgress.remove(id);
 	}
 
 	void stop() {
@@ -197,7 +132,7 @@ final class StreamReader implements Runnable {
 						}
 						next = read(commands, offset);
 					}
-					List<StreamMessage<byte[], byte[]>> entries = await(next);
+					List<StreamMessage<byte[], byte[]>> batch = await(next);
 					next = null;
 					this.lastReadNanos = System.nanoTime();
 					if (this.problem != null) {
@@ -212,7 +147,7 @@ final class StreamReader implements Runnable {
 					backoffMillis = 100;
 					if (!NEW_ENTRIES.equals(offset)) {
 						// This consumer's own pending entries, left by a previous run: then new ones.
-						offset = entries.isEmpty() ? NEW_ENTRIES : entries.get(entries.size() - 1).getId();
+						offset = batch.isEmpty() ? NEW_ENTRIES : batch.get(batch.size() - 1).getId();
 					}
 					if (this.running) {
 						// The next read travels while this batch is dispatched. On stop, the batch in
@@ -221,14 +156,14 @@ final class StreamReader implements Runnable {
 					}
 					// The whole batch is started at once, so that the claim does not take an entry still waiting
 					// here for room in a lane; one of our own pending entries the claim took already is skipped.
-					List<StreamMessage<byte[], byte[]>> started = new ArrayList<>(entries.size());
-					for (StreamMessage<byte[], byte[]> entry : entries) {
-						if (begin(entry.getId())) {
+					List<StreamMessage<byte[], byte[]>> started = new ArrayList<>(batch.size());
+					for (StreamMessage<byte[], byte[]> entry : batch) {
+						if (this.entries.begin(entry.getId())) {
 							started.add(entry);
 						}
 					}
 					for (StreamMessage<byte[], byte[]> entry : started) {
-						handle(entry, null);
+						this.entries.handle(entry, null);
 					}
 				}
 			}
@@ -248,55 +183,6 @@ final class StreamReader implements Runnable {
 				backoffMillis = Math.min(5_000, backoffMillis * 2);
 			}
 		}
-	}
-
-	/**
-	 * Hand an entry to the pipeline, or dead-letter it as delivered too often.
-	 * @param entry the entry, read or claimed
-	 * @param maxDeliveriesDetail why it was delivered too often, or {@code null} to process it
-	 */
-	void handle(StreamMessage<byte[], byte[]> entry, String maxDeliveriesDetail) {
-		String id = entry.getId();
-		StreamEntry acknowledgement = new StreamEntry(this, id);
-		this.inProgress.putIfAbsent(id, System.nanoTime());
-		Map<byte[], byte[]> body = entry.getBody();
-		if (body == null || body.isEmpty()) {
-			// Deleted from the stream (XDEL, trimming) while pending: nothing left to process.
-			acknowledgement.acknowledge();
-			return;
-		}
-		byte[] payload = null;
-		List<InboundMessage.Field> others = List.of();
-		for (Map.Entry<byte[], byte[]> field : body.entrySet()) {
-			if (Arrays.equals(PAYLOAD, field.getKey())) {
-				payload = field.getValue();
-			}
-			else {
-				// Never handled, but kept in the entry's dead letter: nothing of an entry is lost there.
-				others = (others.isEmpty()) ? new ArrayList<>(body.size()) : others;
-				others.add(new InboundMessage.Field(field.getKey(), field.getValue()));
-			}
-		}
-		InboundMessage message = new InboundMessage((payload != null) ? payload : new byte[0], SOURCE, this.key,
-				this.key, Instant.now(), acknowledgement, others);
-		if (maxDeliveriesDetail != null) {
-			this.dispatcher.reject(message, DeadLetterReason.MAX_DELIVERIES, maxDeliveriesDetail);
-		}
-		else if (payload == null) {
-			this.dispatcher.reject(message, DeadLetterReason.INVALID_JSON, noPayloadDetail(id, others));
-		}
-		else {
-			this.dispatcher.dispatch(message);
-		}
-	}
-
-	private static String noPayloadDetail(String id, List<InboundMessage.Field> fields) {
-		StringBuilder names = new StringBuilder();
-		for (InboundMessage.Field field : fields) {
-			names.append((names.length() > 0) ? ", " : "").append(new String(field.name(), StandardCharsets.UTF_8));
-		}
-		return "stream entry " + id + " has no '" + PAYLOAD_FIELD + "' field (fields: "
-				+ LogText.safe(names.toString(), 512) + ")";
 	}
 
 	private RedisFuture<List<StreamMessage<byte[], byte[]>>> read(RedisClusterAsyncCommands<byte[], byte[]> commands,
