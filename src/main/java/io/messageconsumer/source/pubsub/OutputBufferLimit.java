@@ -1,6 +1,7 @@
 package io.messageconsumer.source.pubsub;
 
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,7 +18,9 @@ import io.messageconsumer.support.LogText;
  * <p>
  * {@code CONFIG GET} is a nice-to-have: a least-privilege user is not granted it (it would also
  * read every other setting). A denial ({@code NOPERM}) is logged once and the default is kept for
- * good, rather than asking again, and being refused again, at every health probe.
+ * good, rather than asking again, and being refused again, at every health probe. While Redis
+ * cannot be reached it is asked again at most every ten seconds: every look at the subscription's
+ * status reads this limit, and each failed read would be one more connection attempt.
  */
 class OutputBufferLimit {
 
@@ -30,7 +33,11 @@ class OutputBufferLimit {
 
 	private final StringRedisTemplate redis;
 
+	private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private volatile long softLimitBytes = -1;
+
+	private volatile long nextReadNanos = System.nanoTime();
 
 	OutputBufferLimit(StringRedisTemplate redis) {
 		this.redis = redis;
@@ -38,7 +45,10 @@ class OutputBufferLimit {
 
 	long softLimitBytes() {
 		long limit = this.softLimitBytes;
-		return (limit > 0) ? limit : read();
+		if (limit > 0) {
+			return limit;
+		}
+		return (System.nanoTime() - this.nextReadNanos >= 0) ? read() : DEFAULT_SOFT_LIMIT;
 	}
 
 	/** One caller at a time asks Redis, so a denial is logged once even under concurrent probes. */
@@ -64,6 +74,7 @@ class OutputBufferLimit {
 				this.softLimitBytes = DEFAULT_SOFT_LIMIT;
 			}
 			else {
+				this.nextReadNanos = System.nanoTime() + RETRY_AFTER_NANOS;
 				logger.debug("Could not read client-output-buffer-limit, assuming 8 MiB: " + ex.getMessage());
 			}
 			return DEFAULT_SOFT_LIMIT;
