@@ -1,16 +1,8 @@
 package io.messageconsumer.processing;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.util.backoff.BackOffExecution;
-
-import io.messageconsumer.handler.BatchMessageHandler;
-import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.decode.EnvelopeDecoder;
 import io.messageconsumer.decode.MessageRouter;
@@ -19,7 +11,6 @@ import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.message.Outcome;
 import io.messageconsumer.message.RejectedMessageException;
 import io.messageconsumer.processing.failure.DeadLetterRecoverer;
 import io.messageconsumer.processing.failure.RetryBackOff;
@@ -38,11 +29,9 @@ public class MessagePipeline {
 
 	private final MessageRouter router;
 
-	private final PayloadBinder binder;
+	private final HandlerAttempts attempts;
 
-	private final HandlerInvoker invoker;
-
-	private final RetryBackOff retryBackOff;
+	private final PipelineWarmUp warmUp;
 
 	private final Observers observers;
 
@@ -63,9 +52,9 @@ public class MessagePipeline {
 			DeadLetterRecoverer recoverer) {
 		this.decoder = decoder;
 		this.router = router;
-		this.binder = new PayloadBinder(decoder.mapper(), validator);
-		this.invoker = invoker;
-		this.retryBackOff = retryBackOff;
+		PayloadBinder binder = new PayloadBinder(decoder.mapper(), validator);
+		this.attempts = new HandlerAttempts(binder, invoker, retryBackOff);
+		this.warmUp = new PipelineWarmUp(decoder, router, binder);
 		this.observers = new Observers(observers);
 		this.settlement = new Settlement(this.observers, recoverer);
 	}
@@ -174,127 +163,37 @@ public class MessagePipeline {
 		}
 	}
 
-
 	private String orderingKey(Envelope envelope, MessageHandler<Object> handler) {
 		String member = handler.orderingKey();
 		return (member != null) ? this.decoder.payloadMemberText(envelope, member) : null;
 	}
 
 	/**
-	 * Make one attempt at a prepared delivery, without recording anything: the caller records the
-	 * final outcome once with {@link #settle}, or tries again after the returned wait.
+	 * Make one attempt at a prepared delivery, without recording anything: the caller settles the
+	 * final outcome, or tries again after the returned wait.
 	 * @param delivery the delivery from {@link #prepare}, or an {@link AttemptResult#retry()}
 	 * @return the final disposition, or the next attempt and when to make it
 	 */
 	public AttemptResult attempt(Delivery delivery) {
-		Envelope envelope = delivery.envelope();
-		try {
-			Object payload = this.binder.bind(envelope, delivery.handler().payloadType());
-			HandlerResult result = this.invoker.invoke(delivery.handler(), payload, context(delivery));
-			Outcome outcome = (result == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
-			return AttemptResult.done(Disposition.handled(outcome, envelope, delivery.attempt()));
-		}
-		catch (RejectedMessageException ex) {
-			return AttemptResult.done(Disposition.rejected(ex.reason(), ex.getMessage(), envelope));
-		}
-		catch (Exception | Error ex) {
-			return failure(delivery, ex);
-		}
+		return this.attempts.attempt(delivery);
 	}
 
 	/**
-	 * Make one attempt at several prepared deliveries of one {@link BatchMessageHandler}, in one
-	 * call to it: a payload that does not bind is rejected on its own, a handler failure fails
-	 * the attempt of every message handed over (each is then retried on its own).
+	 * Make one attempt at several prepared deliveries of one batch handler, in one call to it.
 	 * @param deliveries first attempts of messages of one batch handler, in arrival order
 	 * @return one result per delivery, at the same index
+	 * @see HandlerAttempts#attemptAll(List)
 	 */
 	public List<AttemptResult> attemptAll(List<Delivery> deliveries) {
-		@SuppressWarnings("unchecked")
-		BatchMessageHandler<Object> handler = (BatchMessageHandler<Object>) deliveries.get(0).handler();
-		AttemptResult[] results = new AttemptResult[deliveries.size()];
-		List<Object> payloads = new ArrayList<>(deliveries.size());
-		List<MessageContext> contexts = new ArrayList<>(deliveries.size());
-		List<Integer> handed = new ArrayList<>(deliveries.size());
-		for (int i = 0; i < deliveries.size(); i++) {
-			Delivery delivery = deliveries.get(i);
-			Envelope envelope = delivery.envelope();
-			try {
-				payloads.add(this.binder.bind(envelope, handler.payloadType()));
-				contexts.add(context(delivery));
-				handed.add(i);
-			}
-			catch (RejectedMessageException ex) {
-				results[i] = AttemptResult.done(Disposition.rejected(ex.reason(), ex.getMessage(), envelope));
-			}
-		}
-		if (!payloads.isEmpty()) {
-			try {
-				List<HandlerResult> handled = this.invoker.invokeAll(handler, payloads, contexts);
-				for (int j = 0; j < handed.size(); j++) {
-					Delivery delivery = deliveries.get(handed.get(j));
-					Outcome outcome = (handled.get(j) == HandlerResult.DUPLICATE) ? Outcome.DUPLICATE : Outcome.PROCESSED;
-					results[handed.get(j)] = AttemptResult
-						.done(Disposition.handled(outcome, delivery.envelope(), delivery.attempt()));
-				}
-			}
-			catch (Exception | Error ex) {
-				for (int index : handed) {
-					results[index] = failure(deliveries.get(index), ex);
-				}
-			}
-		}
-		return Arrays.asList(results);
-	}
-
-	private static MessageContext context(Delivery delivery) {
-		InboundMessage message = delivery.message();
-		Envelope envelope = delivery.envelope();
-		return new MessageContext(envelope.type(), envelope.id(), message.source(), message.channel(),
-				delivery.attempt(), message.receivedAt());
-	}
-
-	/** A failed attempt: retried after a backoff while attempts are left, unless it was interrupted. */
-	private AttemptResult failure(Delivery delivery, Throwable ex) {
-		if (ex instanceof Error && !(ex instanceof StackOverflowError)) {
-			// Not worth retrying (a broken class, an assertion): fail the message now.
-			return AttemptResult.done(Disposition.failed(delivery.envelope(), detail(ex), delivery.attempt()));
-		}
-		boolean interrupted = ex instanceof InterruptedException || Thread.currentThread().isInterrupted();
-		BackOffExecution backOff = (delivery.backOff() != null) ? delivery.backOff() : this.retryBackOff.start();
-		long backoffMillis = interrupted ? BackOffExecution.STOP : backOff.nextBackOff();
-		return (backoffMillis != BackOffExecution.STOP)
-				? AttemptResult.retryAfter(delivery.nextAttempt(backOff), TimeUnit.MILLISECONDS.toNanos(backoffMillis))
-				: AttemptResult.done(Disposition.failed(delivery.envelope(), detail(ex), delivery.attempt()));
+		return this.attempts.attemptAll(deliveries);
 	}
 
 	/**
-	 * Run synthetic messages of every handled type through decoding, routing, binding and
-	 * validation, but no handler and no listener, so that the JIT has compiled that path before
-	 * the first real burst arrives: a cold consumer reads several times slower, and a pub/sub
-	 * burst does not wait for it.
-	 * @param messagesPerType how many messages of each type
-	 * @return how many messages ran
+	 * The warm-up of this pipeline's decoding, routing, binding and validation.
+	 * @return the warm-up
 	 */
-	public int warmUp(int messagesPerType) {
-		int ran = 0;
-		for (String type : this.router.types()) {
-			MessageHandler<Object> handler = this.router.route(type);
-			for (int i = 0; i < messagesPerType; i++) {
-				byte[] body = ("{\"type\":\"" + type + "\",\"id\":\"warm-up-" + i
-						+ "\",\"time\":\"2026-01-01T00:00:00.000001Z\"}").getBytes(StandardCharsets.UTF_8);
-				try {
-					Envelope envelope = this.decoder.decode(body);
-					orderingKey(envelope, handler);
-					this.binder.bind(envelope, handler.payloadType());
-				}
-				catch (RuntimeException ex) {
-					// a type whose payload needs more than an id: the rejection path gets warm instead
-				}
-				ran++;
-			}
-		}
-		return ran;
+	public PipelineWarmUp warmUp() {
+		return this.warmUp;
 	}
 
 	/** Every attempt on the calling thread, waiting out the backoff: for replays and tests. */
@@ -314,29 +213,6 @@ public class MessagePipeline {
 			}
 			current = result.retry();
 		}
-	}
-
-	private static String detail(Throwable failure) {
-		return LogText.safe(String.valueOf(failure), 900);
-	}
-
-	/**
-	 * The result of one attempt: the final disposition, or the next attempt and the wait before it.
-	 *
-	 * @param disposition the final disposition, or {@code null} when another attempt is due
-	 * @param retry the next attempt, or {@code null} when there is none
-	 * @param retryAfterNanos the wait before the next attempt
-	 */
-	public record AttemptResult(Disposition disposition, Delivery retry, long retryAfterNanos) {
-
-		static AttemptResult done(Disposition disposition) {
-			return new AttemptResult(disposition, null, 0);
-		}
-
-		static AttemptResult retryAfter(Delivery retry, long nanos) {
-			return new AttemptResult(null, retry, nanos);
-		}
-
 	}
 
 	private void complete(InboundMessage message, Disposition disposition) {

@@ -89,7 +89,7 @@ public final class HotPathBenchmark {
 				processed += delivery.attempt();
 			}
 			else if (delivery != null) {
-				MessagePipeline.AttemptResult result = pipeline.attempt(delivery);
+				AttemptResult result = pipeline.attempt(delivery);
 				pipeline.settlement().settle(delivery.message(), result.disposition());
 				if (result.disposition().outcome() == Outcome.PROCESSED) {
 					processed++;

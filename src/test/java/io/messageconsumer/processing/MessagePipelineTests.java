@@ -76,7 +76,7 @@ class MessagePipelineTests {
 
 	@Test
 	void warmsUpEveryTypeWithoutCallingHandlersOrListeners() {
-		assertThat(this.pipeline.warmUp(100)).isEqualTo(300);
+		assertThat(this.pipeline.warmUp().run(100)).isEqualTo(300);
 		assertThat(this.widgets.calls()).isZero();
 		assertThat(this.orders.calls()).isZero();
 		assertThat(this.notifications.calls()).isZero();

@@ -14,6 +14,7 @@ import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.Outcome;
+import io.messageconsumer.processing.AttemptResult;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.support.LogText;
@@ -195,7 +196,7 @@ final class Lane {
 		works.forEach((work) -> work.startedNanos = started);
 		this.current = works;
 		this.inFlight.addAndGet(works.size());
-		List<MessagePipeline.AttemptResult> results;
+		List<AttemptResult> results;
 		try {
 			results = BatchCollector.startsBatch(works.get(0))
 					? this.pipeline.attemptAll(works.stream().map(Work::delivery).toList())
@@ -223,7 +224,7 @@ final class Lane {
 	 * interrupted, or its retry no longer possible) is unprocessed: a stream entry goes back to
 	 * its source, as the queued ones do, rather than to the dead letters.
 	 */
-	private void finish(Work work, MessagePipeline.AttemptResult result) {
+	private void finish(Work work, AttemptResult result) {
 		Disposition disposition = result.disposition();
 		if (disposition == null && this.retries.schedule(result.retry(), result.retryAfterNanos())) {
 			return;

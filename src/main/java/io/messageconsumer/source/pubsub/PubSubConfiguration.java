@@ -48,8 +48,6 @@ class PubSubConfiguration {
 	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
 
 	/** Enough calls for the JIT's optimizing compiler to take the decode path. */
-	private static final int WARM_UP_MESSAGES_PER_TYPE = 20_000;
-
 	@Bean(destroyMethod = "close")
 	DedicatedConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
@@ -80,12 +78,8 @@ class PubSubConfiguration {
 	@Bean
 	PubSubStarter pubSubStarter(RedisMessageListenerContainer redisMessageListenerContainer,
 			DataRedisProperties redisProperties, MessagePipeline pipeline) {
-		return new PubSubStarter(redisMessageListenerContainer, redisProperties.getListener().isAutoStartup(), () -> {
-			long started = System.nanoTime();
-			int messages = pipeline.warmUp(WARM_UP_MESSAGES_PER_TYPE);
-			logger.info("Pipeline warmed up with " + messages + " synthetic messages in "
-					+ (System.nanoTime() - started) / 1_000_000 + " ms");
-		});
+		return new PubSubStarter(redisMessageListenerContainer, redisProperties.getListener().isAutoStartup(),
+				pipeline.warmUp()::runOnce);
 	}
 
 	@Bean

@@ -1,8 +1,6 @@
 package io.messageconsumer.source.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -24,11 +22,7 @@ import io.messageconsumer.source.ConsumerModeCondition;
 @Conditional(ConsumerModeCondition.Stream.class)
 class StreamConfiguration {
 
-	private static final Log logger = LogFactory.getLog(StreamConfiguration.class);
-
 	/** Enough calls for the JIT's optimizing compiler to take the decode path. */
-	private static final int WARM_UP_MESSAGES_PER_TYPE = 20_000;
-
 	@Bean
 	StreamAcknowledger streamAcknowledger(StringRedisTemplate redis, ConsumerProperties properties, MeterRegistry meters) {
 		return new StreamAcknowledger(redis, properties.streams().group(), meters);
@@ -42,15 +36,9 @@ class StreamConfiguration {
 			throw new IllegalStateException("message-consumer needs Lettuce (spring.data.redis.client-type=lettuce), found "
 					+ connectionFactory.getClass().getName());
 		}
-		// In both modes the pub/sub starter warms the pipeline up already.
-		Runnable warmUp = (properties.mode() == ConsumerProperties.Mode.BOTH) ? () -> {
-		} : () -> {
-			long started = System.nanoTime();
-			int messages = pipeline.warmUp(WARM_UP_MESSAGES_PER_TYPE);
-			logger.info("Pipeline warmed up with " + messages + " synthetic messages in "
-					+ (System.nanoTime() - started) / 1_000_000 + " ms");
-		};
-		return new StreamConsumer(properties.streams(), lettuce, redis, dispatcher, streamAcknowledger, meters, warmUp);
+		// In both modes the warm-up runs once, before whichever source starts first.
+		return new StreamConsumer(properties.streams(), lettuce, redis, dispatcher, streamAcknowledger, meters,
+				pipeline.warmUp()::runOnce);
 	}
 
 }
