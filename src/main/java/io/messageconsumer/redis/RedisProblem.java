@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.net.ssl.SSLException;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import org.apache.commons.logging.Log;
 
 import io.messageconsumer.support.LogText;
@@ -54,6 +55,10 @@ public final class RedisProblem {
 			if (message.startsWith("NOPERM")) {
 				return "Redis refused a command to the configured user (" + LogText.safe(message)
 						+ "): grant it in the user's ACL (docs/redis-access.md)";
+			}
+			if (cause instanceof RedisCommandExecutionException) {
+				// Redis answered, with an error reply (WRONGTYPE, NOGROUP, ...): it is reachable.
+				return "Redis refused a command: " + LogText.safe(message);
 			}
 			root = message;
 		}

@@ -46,6 +46,13 @@ class RedisProblemTests {
 	}
 
 	@Test
+	void tellsAnErrorReplyFromAnUnreachableServer() {
+		String problem = RedisProblem.describe(new IllegalStateException("read failed",
+				new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value")));
+		assertThat(problem).isEqualTo("Redis refused a command: WRONGTYPE Operation against a key holding the wrong kind of value");
+	}
+
+	@Test
 	void namesTheTrustStoreForAServerCertificateFromAnUntrustedCa() {
 		String problem = RedisProblem.describe(new RedisConnectionException("Unable to connect to 127.0.0.1:6380",
 				new SSLHandshakeException("PKIX path building failed: unable to find valid certification path to requested target")));

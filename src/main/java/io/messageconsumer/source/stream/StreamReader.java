@@ -20,7 +20,11 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
 
+import io.messageconsumer.redis.RedisProblem;
+import io.messageconsumer.support.BackOffs;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -34,6 +38,9 @@ import io.messageconsumer.support.LogText;
 final class StreamReader implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(StreamReader.class);
+
+	/** Between attempts to read again after a failure: 100 ms, doubling, at most 5 s. */
+	private static final BackOff RETRY = BackOffs.doubling(Duration.ofMillis(100), Duration.ofSeconds(5));
 
 	private static final String NEW_ENTRIES = ">";
 
@@ -112,7 +119,7 @@ final class StreamReader implements Runnable {
 
 	@Override
 	public void run() {
-		long backoffMillis = 100;
+		BackOffExecution backOff = null;
 		boolean groupReady = false;
 		String offset = "0";
 		while (this.running) {
@@ -144,7 +151,7 @@ final class StreamReader implements Runnable {
 						this.problem = null;
 					}
 					this.readBefore = true;
-					backoffMillis = 100;
+					backOff = null;
 					if (!NEW_ENTRIES.equals(offset)) {
 						// This consumer's own pending entries, left by a previous run: then new ones.
 						offset = batch.isEmpty() ? NEW_ENTRIES : batch.get(batch.size() - 1).getId();
@@ -175,12 +182,13 @@ final class StreamReader implements Runnable {
 					groupReady = false;
 					offset = "0";
 				}
-				this.problem = LogText.safe(describe(ex), 300);
+				this.problem = LogText.safe(RedisProblem.describe(ex), 300);
+				backOff = (backOff != null) ? backOff : RETRY.start();
+				long backoffMillis = backOff.nextBackOff();
 				logger.warn("Stream " + this.key + ": " + this.problem + "; retrying in " + backoffMillis + " ms");
 				if (!pause(backoffMillis)) {
 					return;
 				}
-				backoffMillis = Math.min(5_000, backoffMillis * 2);
 			}
 		}
 	}
@@ -219,14 +227,6 @@ final class StreamReader implements Runnable {
 			}
 		}
 		return false;
-	}
-
-	private static String describe(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
 	private static boolean pause(long millis) {
