@@ -13,6 +13,7 @@ import io.lettuce.core.resource.Delay;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -31,6 +32,20 @@ public final class DedicatedConnectionFactory implements AutoCloseable {
 	private final ClientResources resources;
 
 	private final LettuceConnectionFactory factory;
+
+	/**
+	 * The application's connection factory as the Lettuce one this service needs.
+	 * @param connectionFactory the application's connection factory
+	 * @return it, as a {@link LettuceConnectionFactory}
+	 * @throws IllegalStateException naming the property to set when it is another client's
+	 */
+	public static LettuceConnectionFactory lettuce(RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException("message-consumer needs Lettuce (spring.data.redis.client-type=lettuce), found "
+					+ connectionFactory.getClass().getName());
+		}
+		return lettuce;
+	}
 
 	/**
 	 * Create a factory with the application's settings.

@@ -3,7 +3,6 @@ package io.messageconsumer.source.pubsub;
 import java.util.ArrayList;
 import java.util.List;
 
-
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,7 +15,6 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -47,14 +45,9 @@ class PubSubConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
 
-	/** Enough calls for the JIT's optimizing compiler to take the decode path. */
 	@Bean(destroyMethod = "close")
 	DedicatedConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
-			throw new IllegalStateException("message-consumer needs Lettuce (spring.data.redis.client-type=lettuce), found "
-					+ connectionFactory.getClass().getName());
-		}
-		return new DedicatedConnectionFactory(lettuce);
+		return new DedicatedConnectionFactory(DedicatedConnectionFactory.lettuce(connectionFactory));
 	}
 
 	@Bean

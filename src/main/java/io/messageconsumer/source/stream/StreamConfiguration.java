@@ -6,13 +6,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.TaskScheduler;
 
 import io.messageconsumer.config.ConsumerProperties;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.source.ConsumerModeCondition;
+import io.messageconsumer.redis.DedicatedConnectionFactory;
 
 /**
  * Wires the stream source ({@code consumer.mode=stream} or {@code both}) onto the same
@@ -31,14 +32,10 @@ class StreamConfiguration {
 	@Bean
 	StreamConsumer streamConsumer(ConsumerProperties properties, RedisConnectionFactory connectionFactory,
 			StringRedisTemplate redis, MessageDispatcher dispatcher, StreamAcknowledger streamAcknowledger,
-			MessagePipeline pipeline, MeterRegistry meters) {
-		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
-			throw new IllegalStateException("message-consumer needs Lettuce (spring.data.redis.client-type=lettuce), found "
-					+ connectionFactory.getClass().getName());
-		}
+			MessagePipeline pipeline, MeterRegistry meters, TaskScheduler taskScheduler) {
 		// In both modes the warm-up runs once, before whichever source starts first.
-		return new StreamConsumer(properties.streams(), lettuce, redis, dispatcher, streamAcknowledger, meters,
-				pipeline.warmUp()::runOnce);
+		return new StreamConsumer(properties.streams(), DedicatedConnectionFactory.lettuce(connectionFactory), redis,
+				dispatcher, streamAcknowledger, meters, pipeline.warmUp()::runOnce, taskScheduler);
 	}
 
 }

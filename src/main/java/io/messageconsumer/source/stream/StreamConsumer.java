@@ -1,11 +1,11 @@
 package io.messageconsumer.source.stream;
 
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -15,6 +15,7 @@ import reactor.core.Disposable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.TaskScheduler;
 
 import io.messageconsumer.config.ConsumerProperties;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
@@ -25,7 +26,7 @@ import io.messageconsumer.redis.ReconnectMeter;
 /**
  * The stream source's lifecycle and wiring: one {@link StreamReader} per configured stream, each
  * on a dedicated connection of its own Lettuce resources (their reconnects counted by a
- * {@link ReconnectMeter}), plus one maintenance thread that runs the {@link PendingClaimer}
+ * {@link ReconnectMeter}), plus maintenance on the application's task scheduler that runs the {@link PendingClaimer}
  * (others' idle entries, {@code max-deliveries}, the lease on entries in progress here), samples
  * each stream's pending count and lag ({@link StreamStats}, which also answers for health) and
  * removes consumers that are gone ({@link GroupJanitor}).
@@ -64,7 +65,9 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	private volatile Disposable connectionEvents;
 
-	private volatile ScheduledExecutorService maintenance;
+	private final TaskScheduler scheduler;
+
+	private volatile List<ScheduledFuture<?>> maintenance = List.of();
 
 	private volatile ReaderThreads readerThreads;
 
@@ -79,10 +82,13 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	 * @param acknowledger acknowledges finished entries
 	 * @param meters registry for the stream meters
 	 * @param warmUp run once before the first read
+	 * @param scheduler the application's task scheduler, for the claims and the statistics
 	 */
 	StreamConsumer(ConsumerProperties.Streams settings, LettuceConnectionFactory application, StringRedisTemplate redis,
-			MessageDispatcher dispatcher, StreamAcknowledger acknowledger, MeterRegistry meters, Runnable warmUp) {
+			MessageDispatcher dispatcher, StreamAcknowledger acknowledger, MeterRegistry meters, Runnable warmUp,
+			TaskScheduler scheduler) {
 		this.settings = settings;
+		this.scheduler = scheduler;
 		this.application = application;
 		this.dispatcher = dispatcher;
 		this.acknowledger = acknowledger;
@@ -125,17 +131,13 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		this.readers = List.copyOf(created);
 		this.readerThreads = new ReaderThreads(this.readers, this.settings.block());
 		this.readerThreads.start(this.warmUp);
-		this.maintenance = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "consumer-stream-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long claimEvery = this.claimer.intervalMillis();
+		// On the application's task scheduler, as every periodic task of the service.
+		Duration claimEvery = Duration.ofMillis(this.claimer.intervalMillis());
 		List<InProgressEntries> entries = created.stream().map(StreamReader::entries).toList();
-		this.maintenance.scheduleWithFixedDelay(() -> this.claimer.claimAll(entries, this::isRunning), claimEvery,
-				claimEvery, TimeUnit.MILLISECONDS);
-		this.maintenance.scheduleWithFixedDelay(this::sampleAll, 0, StreamStats.INTERVAL.toMillis(),
-				TimeUnit.MILLISECONDS);
+		this.maintenance = List.of(
+				this.scheduler.scheduleWithFixedDelay(() -> this.claimer.claimAll(entries, this::isRunning),
+						Instant.now().plus(claimEvery), claimEvery),
+				this.scheduler.scheduleWithFixedDelay(this::sampleAll, Instant.now(), StreamStats.INTERVAL));
 		logger.info("Reading streams " + this.settings.keys() + " in group " + this.settings.group() + " as "
 				+ this.settings.consumerName());
 	}
@@ -148,7 +150,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 			}
 			this.running = false;
 		}
-		this.maintenance.shutdownNow();
+		this.maintenance.forEach((task) -> task.cancel(true));
 		this.readerThreads.stop();
 		this.connectionEvents.dispose();
 		this.connections.close();
