@@ -131,7 +131,7 @@ class StreamReplicasIntegrationTests {
 			Duration claimedWithin = Duration.ofNanos(System.nanoTime() - killedAt);
 
 			await().atMost(Duration.ofSeconds(60)).until(publisher::isDone);
-			assertThat(publisher.confirmed()).isEqualTo(orders);
+			assertThat(publisher.confirmed()).as("XADDs confirmed (%d failed)", publisher.failed()).isEqualTo(orders);
 			await().atMost(Duration.ofSeconds(120)).until(() -> missingOrders("kill-", orders) == 0);
 			await().atMost(Duration.ofSeconds(30)).until(() -> pending().getTotalPendingMessages() == 0);
 

@@ -16,8 +16,9 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
  * Adds a fixed number of numbered entries to a stream at a steady rate, on a thread of its own,
  * through its own Lettuce client (pipelined: a tick's {@code XADD}s go out without waiting for
  * replies). The message goes in the entry field {@code payload}. While Redis is away commands
- * fail at once rather than queue; it remembers which numbers Redis confirmed, and does not
- * send a failed number again (its entry may or may not have been added).
+ * fail at once rather than queue (a reply that takes longer than 30 s counts as failed too); it
+ * remembers which numbers Redis confirmed, and does not send a failed number again (its entry may
+ * or may not have been added).
  */
 public final class StreamPublisher implements AutoCloseable {
 
@@ -59,7 +60,9 @@ public final class StreamPublisher implements AutoCloseable {
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.build());
 		this.connection = this.client.connect();
-		this.connection.setTimeout(Duration.ofSeconds(5));
+		// Generous: on a loaded machine (several service JVMs on two cores) a reply can lag for
+		// seconds, and a timed-out XADD is a number lost to the test, not to the service.
+		this.connection.setTimeout(Duration.ofSeconds(30));
 		this.stream = stream;
 		this.total = total;
 		this.perTick = (int) Math.max(1, perSecond * TICK.toMillis() / 1000);
