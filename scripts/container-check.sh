@@ -8,6 +8,8 @@
 # Settings (environment):
 #   ORDERS=200          orders published after each Redis restart / outage
 #   BURST=100000        orders in the burst published from inside the redis container
+#   BURST_OUTPUT_BUFFER pub/sub output-buffer limit set on Redis for the burst only (e.g. 512mb),
+#                       so a burst larger than the default 32 MB reaches the service whole
 #   OUTAGE=15           seconds Redis stays stopped
 #   STOP_BURST=20000    orders published just before the stop, so the drain has work to do
 #   MESSAGE_CONSUMER_PORT   host port for the service (default 8080, or a free one when 8080 is taken)
@@ -20,6 +22,7 @@ ORDERS=${ORDERS:-200}
 BURST=${BURST:-100000}
 OUTAGE=${OUTAGE:-15}
 STOP_BURST=${STOP_BURST:-20000}
+BURST_OUTPUT_BUFFER=${BURST_OUTPUT_BUFFER:-}
 SERVICE=message-consumer
 RUN_ID=$(date +%s)
 MEM_LIMIT_MIB=512
@@ -300,6 +303,12 @@ burst() {
 	r0=$(received); overflow0=$(metric consumer_overflow_total); written0=$(metric consumer_dead_letters_total)
 	dropped0=$(metric consumer_dead_letters_dropped_total); xlen0=$(rcli XLEN consumer:dead-letter)
 	local out0 ; out0=$(outcomes)
+	local limit0=
+	if [ -n "$BURST_OUTPUT_BUFFER" ]; then
+		limit0=$(rcli CONFIG GET client-output-buffer-limit | tr -d '\r' | sed -n 2p)
+		rcli CONFIG SET client-output-buffer-limit "pubsub $BURST_OUTPUT_BUFFER $BURST_OUTPUT_BUFFER 0" >/dev/null
+		info "burst: pub/sub output-buffer limit" "$BURST_OUTPUT_BUFFER (was: ${limit0#*pubsub })"
+	fi
 	# Memory, sampled by docker stats during the burst and until it is settled.
 	: > "$LOG_DIR/stats"
 	( while :; do docker stats --no-stream --format '{{.MemUsage}}' "$(cid "$SERVICE")" >> "$LOG_DIR/stats" 2>/dev/null; sleep 0.5; done ) &
@@ -318,6 +327,7 @@ burst() {
 	for _ in $(seq 1 20); do x=$(rcli XLEN consumer:dead-letter); [ "$x" = "$last" ] && break; last=$x; sleep 1; done
 	sleep 1
 	kill "$STATS_PID" 2>/dev/null; wait "$STATS_PID" 2>/dev/null; STATS_PID=
+	[ -n "$limit0" ] && rcli CONFIG SET client-output-buffer-limit "$limit0" >/dev/null
 	local r overflow written dropped xlen
 	r=$(( $(received) - r0 )); overflow=$(( $(metric consumer_overflow_total) - overflow0 ))
 	written=$(( $(metric consumer_dead_letters_total) - written0 ))

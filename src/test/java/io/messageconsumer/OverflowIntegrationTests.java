@@ -32,11 +32,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Under overload the connection's thread keeps reading at full speed: what does not fit is
- * dead-lettered as {@code overflow}, nothing is lost, and Redis never cuts the reader off.
+ * dead-lettered as {@code overflow}, nothing is lost, and Redis never cuts the reader off. The
+ * dead-letter buffer is the smallest allowed (2 MB, a few thousand entries), so a burst fills it
+ * and the reader waits for the writer instead of dropping dead letters.
  */
 @RedisIntegrationTest
 @TestPropertySource(properties = { "consumer.channels=burst", "consumer.queue-capacity=100",
-		"consumer.dead-letter.stream=overflow-test:dead-letter", "consumer.dead-letter.max-length=1000000" })
+		"consumer.dead-letter.stream=overflow-test:dead-letter", "consumer.dead-letter.max-length=1000000",
+		"consumer.dead-letter.buffer-size=2MB" })
 class OverflowIntegrationTests {
 
 	private static final int MESSAGES = 20_000;

@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
@@ -35,13 +34,15 @@ import io.messageconsumer.message.DeadLetterReason;
 /**
  * Writes rejected and failed messages to the dead-letter stream.
  * <p>
- * Entries are buffered and written by one thread in pipelined batches, so no caller, least of
- * all the Redis connection's thread, ever waits for Redis. The buffer is bounded by bytes
- * ({@code consumer.dead-letter.buffer-size}: payloads plus a fixed allowance per entry), not by
- * count, so a burst that overflows every lane waits here while the writer catches up. While Redis
- * is away the writer keeps the entries and retries; on shutdown it flushes what it holds. A stream
- * entry is acknowledged only once its dead letter is written; one that cannot be written is
- * released, so its stream delivers it again.
+ * Entries are buffered and written by one thread in pipelined batches, so a caller does not wait
+ * for Redis while there is room. The buffer is bounded by bytes ({@code consumer.dead-letter.buffer-size}:
+ * payloads plus a fixed allowance per entry), not by count. When it is full the caller waits for
+ * the writer to make room (back-pressure: a pub/sub subscriber stops reading and Redis holds the
+ * rest, a stream reader reads no further), so a burst that overflows every lane loses no dead
+ * letter. While Redis is away the writer keeps the entries and retries; on shutdown it flushes
+ * what it holds, and a caller still waiting then drops its entry (counted). A stream entry is
+ * acknowledged only once its dead letter is written; one that cannot be written is released, so
+ * its stream delivers it again.
  */
 public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 
@@ -63,18 +64,18 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 
 	private final int maxPayloadBytes;
 
-	private final long bufferLimitBytes;
-
 	private final LinkedBlockingQueue<DeadLetterRecord> buffer = new LinkedBlockingQueue<>();
 
 	/** Bytes of the entries buffered or being written. */
-	private final AtomicLong bufferedBytes = new AtomicLong();
+	private final ByteBudget budget;
 
 	private final Map<DeadLetterReason, Counter> written = new EnumMap<>(DeadLetterReason.class);
 
 	private final Counter dropped;
 
 	private final PeriodicSummary drops;
+
+	private final PeriodicSummary waits;
 
 	private final BatchWriterThread<DeadLetterRecord> thread;
 
@@ -93,15 +94,17 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 		this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
 		this.addArgs = new XAddArgs().maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
-		this.bufferLimitBytes = bufferLimitBytes;
+		this.budget = new ByteBudget(bufferLimitBytes);
 		this.thread = new BatchWriterThread<>("dead-letter-writer", this.buffer, BATCH, this::write, this::abandon);
 		this.dropped = Counter.builder("consumer.dead.letters.dropped")
-			.description("Dead letters that could not be written: the writer's buffer was full or Redis was gone at shutdown")
+			.description("Dead letters that could not be written: the writer had stopped while its buffer was full, or Redis was gone at shutdown")
 			.register(meters);
 		this.drops = new PeriodicSummary(Duration.ofSeconds(5),
-				(count) -> logger.error("Dead-letter buffer full (consumer.dead-letter.buffer-size=" + bufferLimitBytes
-						+ " bytes): " + count + " dead letter(s) dropped since the last report, "
-						+ (long) this.dropped.count() + " in all"));
+				(count) -> logger.error("Dead-letter writer stopped: " + count
+						+ " dead letter(s) dropped since the last report, " + (long) this.dropped.count() + " in all"));
+		this.waits = new PeriodicSummary(Duration.ofSeconds(5),
+				(count) -> logger.warn("Dead-letter buffer full (consumer.dead-letter.buffer-size=" + bufferLimitBytes
+						+ " bytes): " + count + " message(s) waited for the writer since the last report"));
 		for (DeadLetterReason reason : DeadLetterReason.values()) {
 			this.written.put(reason, Counter.builder("consumer.dead.letters")
 				.description("Messages written to the dead-letter stream")
@@ -118,8 +121,10 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 		}
 		DeadLetterRecord entry = DeadLetterRecord.of(message, disposition, this.maxPayloadBytes, Instant.now());
 		long size = entry.size();
-		if (this.bufferedBytes.addAndGet(size) > this.bufferLimitBytes) {
-			this.bufferedBytes.addAndGet(-size);
+		if (this.budget.isShortOf(size)) {
+			this.waits.record();
+		}
+		if (!this.budget.take(size, this.thread::isRunning)) {
 			entry.release();
 			this.dropped.increment();
 			this.drops.record();
@@ -128,9 +133,10 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 		this.buffer.add(entry);
 	}
 
-	/** Report the drops not reported yet, once the interval has passed. */
+	/** Report the waits and drops not reported yet, once the interval has passed. */
 	@Scheduled(fixedDelay = 1000)
 	public void reportDrops() {
+		this.waits.flush();
 		this.drops.flush();
 	}
 
@@ -154,7 +160,7 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 	private void abandon(List<DeadLetterRecord> left, RuntimeException cause) {
 		this.dropped.increment(left.size());
 		left.forEach(DeadLetterRecord::release);
-		this.bufferedBytes.addAndGet(-sizeOf(left));
+		this.budget.giveBack(sizeOf(left));
 		logger.error("Dead-letter stream unreachable at shutdown: " + left.size() + " entries not written: "
 				+ cause.getMessage());
 	}
@@ -178,7 +184,7 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 			// Its outcome is recorded now: a stream entry may be acknowledged.
 			entry.acknowledge();
 		}
-		this.bufferedBytes.addAndGet(-sizeOf(batch));
+		this.budget.giveBack(sizeOf(batch));
 	}
 
 	private static long sizeOf(List<DeadLetterRecord> entries) {
