@@ -29,7 +29,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 
 /**
  * Claims the group's entries idle longer than {@code claim-min-idle} ({@code XAUTOCLAIM}: from
@@ -49,7 +49,7 @@ final class PendingClaimer {
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final StringRedisTemplate redis;
 
@@ -57,7 +57,7 @@ final class PendingClaimer {
 
 	private final Counter claimed;
 
-	PendingClaimer(ConsumerProperties.Streams settings, StringRedisTemplate redis, MeterRegistry meters) {
+	PendingClaimer(StreamsProperties settings, StringRedisTemplate redis, MeterRegistry meters) {
 		this.settings = settings;
 		this.redis = redis;
 		this.consumer = Consumer.from(StreamReader.bytes(settings.group()), StreamReader.bytes(settings.consumerName()));

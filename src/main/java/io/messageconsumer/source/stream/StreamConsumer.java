@@ -17,7 +17,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.TaskScheduler;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.source.SourceStatus;
 import io.messageconsumer.redis.DedicatedConnectionFactory;
@@ -41,7 +41,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	private static final Log logger = LogFactory.getLog(StreamConsumer.class);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final LettuceConnectionFactory application;
 
@@ -84,7 +84,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	 * @param warmUp run once before the first read
 	 * @param scheduler the application's task scheduler, for the claims and the statistics
 	 */
-	StreamConsumer(ConsumerProperties.Streams settings, LettuceConnectionFactory application, StringRedisTemplate redis,
+	StreamConsumer(StreamsProperties settings, LettuceConnectionFactory application, StringRedisTemplate redis,
 			MessageDispatcher dispatcher, StreamAcknowledger acknowledger, MeterRegistry meters, Runnable warmUp,
 			TaskScheduler scheduler) {
 		this.settings = settings;

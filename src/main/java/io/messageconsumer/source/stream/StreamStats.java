@@ -12,7 +12,7 @@ import org.springframework.data.redis.connection.stream.StreamInfo.XInfoGroup;
 import org.springframework.data.redis.connection.stream.StreamInfo.XInfoGroups;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.source.SourceStatus;
 
 /**
@@ -27,13 +27,13 @@ final class StreamStats {
 	/** How often the figures are sampled. */
 	static final Duration INTERVAL = Duration.ofSeconds(2);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final StringRedisTemplate redis;
 
 	private final Map<String, Figures> figures = new LinkedHashMap<>();
 
-	StreamStats(ConsumerProperties.Streams settings, StringRedisTemplate redis, MeterRegistry meters) {
+	StreamStats(StreamsProperties settings, StringRedisTemplate redis, MeterRegistry meters) {
 		this.settings = settings;
 		this.redis = redis;
 		for (String key : settings.keys()) {
