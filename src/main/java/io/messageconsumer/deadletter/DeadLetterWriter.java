@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +19,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -164,14 +162,12 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 	 * {@code executePipelined} would open, and close, a dedicated connection per batch.)
 	 */
 	private void write(List<DeadLetterRecord> batch) {
-		this.redis.execute((RedisCallback<Object>) (connection) -> {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = RedisAsync.commands(connection);
+		RedisAsync.callAll(this.redis, WRITE_TIMEOUT, (commands) -> {
 			List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
 			for (DeadLetterRecord entry : batch) {
 				replies.add(commands.xadd(this.streamKey, this.addArgs, (Object[]) entry.fields()));
 			}
-			RedisAsync.awaitAll(replies, WRITE_TIMEOUT);
-			return null;
+			return replies;
 		});
 		for (DeadLetterRecord entry : batch) {
 			this.written.get(entry.disposition().reason()).increment();

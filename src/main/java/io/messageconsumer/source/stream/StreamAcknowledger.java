@@ -7,21 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.messageconsumer.redis.BatchWriterThread;
+import io.messageconsumer.redis.RedisAsync;
 import io.messageconsumer.deadletter.DeadLetterWriter;
 
 /**
@@ -53,7 +50,7 @@ class StreamAcknowledger implements SmartLifecycle {
 
 	StreamAcknowledger(StringRedisTemplate redis, String group, MeterRegistry meters) {
 		this.redis = redis;
-		this.group = StreamReader.bytes(group);
+		this.group = ConsumerGroup.bytes(group);
 		this.acknowledged = Counter.builder("consumer.stream.acknowledged")
 			.description("Stream entries acknowledged (XACK) after their outcome was recorded")
 			.register(meters);
@@ -75,17 +72,10 @@ class StreamAcknowledger implements SmartLifecycle {
 		for (StreamEntry entry : batch) {
 			byStream.computeIfAbsent(entry.entries(), (entries) -> new ArrayList<>()).add(entry.id());
 		}
-		this.redis.execute((RedisCallback<Object>) (connection) -> {
-			@SuppressWarnings("unchecked")
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
+		RedisAsync.callAll(this.redis, ACK_TIMEOUT, (commands) -> {
 			List<RedisFuture<Long>> replies = new ArrayList<>(byStream.size());
 			byStream.forEach((entries, ids) -> replies.add(commands.xack(entries.key(), this.group, ids.toArray(new String[0]))));
-			long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
-			for (RedisFuture<Long> reply : replies) {
-				LettuceFutures.awaitOrCancel(reply, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			return null;
+			return replies;
 		});
 		byStream.forEach((entries, ids) -> ids.forEach(entries::finished));
 		this.acknowledged.increment(batch.size());

@@ -78,15 +78,15 @@ final class StreamStats {
 		Map<String, Object> streams = new LinkedHashMap<>();
 		for (String key : this.settings.keys()) {
 			StreamReader reader = readers.stream().filter((r) -> r.name().equals(key)).findFirst().orElse(null);
-			boolean reading = reader != null && reader.reading();
+			boolean reading = reader != null && reader.health().reading();
 			allReading &= reading;
 			Figures keyFigures = this.figures.get(key);
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("reading", reading);
 			details.put("pending", figure(keyFigures.pending));
 			details.put("lag", figure(keyFigures.lag));
-			if (reader != null && reader.problem() != null && running) {
-				details.put("problem", reader.problem());
+			if (reader != null && reader.health().problem() != null && running) {
+				details.put("problem", reader.health().problem());
 			}
 			streams.put(key, details);
 		}
