@@ -83,8 +83,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		this.warmUp = warmUp;
 		this.reconnects = new ReconnectMeter(InProgressEntries.SOURCE, meters);
 		this.stats = new StreamStats(settings, redis, meters);
-		this.maintenance = new StreamMaintenance(settings.keys(), new PendingClaimer(settings, redis, meters), this.stats,
-				new GroupJanitor(settings, redis), scheduler);
+		this.maintenance = new StreamMaintenance(settings, redis, meters, this.stats, scheduler);
 	}
 
 	@Override

@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.BooleanSupplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.TaskScheduler;
+
+import io.messageconsumer.config.StreamsProperties;
 
 /**
  * The stream source's periodic work on the application's task scheduler, as every periodic task
@@ -33,12 +37,12 @@ final class StreamMaintenance {
 
 	private List<ScheduledFuture<?>> tasks = List.of();
 
-	StreamMaintenance(List<String> keys, PendingClaimer claimer, StreamStats stats, GroupJanitor janitor,
+	StreamMaintenance(StreamsProperties settings, StringRedisTemplate redis, MeterRegistry meters, StreamStats stats,
 			TaskScheduler scheduler) {
-		this.keys = keys;
-		this.claimer = claimer;
+		this.keys = settings.keys();
+		this.claimer = new PendingClaimer(settings, redis, meters);
+		this.janitor = new GroupJanitor(settings, redis);
 		this.stats = stats;
-		this.janitor = janitor;
 		this.scheduler = scheduler;
 	}
 
