@@ -159,6 +159,20 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			case DEGRADED -> "backlogged";
 			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering" : check.state();
 		};
+		Map<String, Object> details = details(check, listening, softLimit);
+		if (problem != null) {
+			details.put("reason", problem);
+		}
+		else if (backlogged) {
+			details.put("reason", bufferFilling
+					? "output buffer above half of the pub/sub soft limit: the consumer is falling behind"
+					: "canary delayed behind a backlog: the consumer is falling behind");
+		}
+		return new SourceStatus(level, state, details);
+	}
+
+	/** What the health details always show: the subscriber, the canary, the output buffer. */
+	private Map<String, Object> details(SubscriberCheck check, boolean listening, long softLimit) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("clientName", this.subscriptions.clientName());
 		details.put("canaryChannel", this.canary.channel());
@@ -170,15 +184,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		details.put("outputBufferBytes", check.outputBufferBytes());
 		details.put("outputBufferSoftLimitBytes", softLimit);
 		details.put("checkedAt", check.checkedAt().toString());
-		if (problem != null) {
-			details.put("reason", problem);
-		}
-		else if (backlogged) {
-			details.put("reason", bufferFilling
-					? "output buffer above half of the pub/sub soft limit: the consumer is falling behind"
-					: "canary delayed behind a backlog: the consumer is falling behind");
-		}
-		return new SourceStatus(level, state, details);
+		return details;
 	}
 
 }
