@@ -35,6 +35,8 @@ import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.source.SourceStatus;
 import io.messageconsumer.config.ConsumerInstance;
 import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.RetryProperties;
+import io.messageconsumer.config.StreamsProperties;
 
 /**
  * Composes the pipeline in one visible place: the decoder, the router over every
@@ -47,7 +49,7 @@ class PipelineConfiguration {
 
 	@Bean
 	ConsumerInstance consumerInstance(DataRedisProperties redisProperties) {
-		return ConsumerInstance.of(redisProperties.getClientName(), ConsumerProperties.Streams.hostName());
+		return ConsumerInstance.of(redisProperties.getClientName(), StreamsProperties.hostName());
 	}
 
 	@Bean
@@ -93,7 +95,7 @@ class PipelineConfiguration {
 			SequenceGapTracker gapTracker, OutcomeLogger outcomeLogger) {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.jsonLimits()),
 				properties.maxMessageSize());
-		ConsumerProperties.Retry retry = properties.retry();
+		RetryProperties retry = properties.retry();
 		RetryBackOff retryBackOff = new RetryBackOff(retry.maxAttempts(), retry.initialBackoff(), retry.multiplier(),
 				retry.maxBackoff());
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.

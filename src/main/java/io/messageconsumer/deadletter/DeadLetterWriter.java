@@ -1,60 +1,47 @@
 package io.messageconsumer.deadletter;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
-import io.messageconsumer.redis.BatchWriterThread;
-import io.messageconsumer.redis.RedisAsync;
+import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.support.PeriodicSummary;
 import io.messageconsumer.processing.failure.DeadLetterRecoverer;
-import io.messageconsumer.message.DeadLetterReason;
+import io.messageconsumer.redis.BatchWriter;
+import io.messageconsumer.redis.RedisAsync;
 
 /**
  * Writes rejected and failed messages to the dead-letter stream.
  * <p>
- * Entries are buffered and written by one thread in pipelined batches, so a caller does not wait
- * for Redis while there is room. The buffer is bounded by bytes ({@code consumer.dead-letter.buffer-size}:
- * payloads plus a fixed allowance per entry), not by count. When it is full the caller waits for
- * the writer to make room (back-pressure: a pub/sub subscriber stops reading and Redis holds the
- * rest, a stream reader reads no further), so a burst that overflows every lane loses no dead
- * letter. While Redis is away the writer keeps the entries and retries; on shutdown it flushes
- * what it holds, and a caller still waiting then drops its entry (counted). A stream entry is
- * acknowledged only once its dead letter is written; one that cannot be written is released, so
- * its stream delivers it again.
+ * Entries wait in a buffer bounded by bytes ({@link DeadLetterBufferLimit}) and are written by
+ * one thread in pipelined batches, so a caller does not wait for Redis while there is room. When
+ * the buffer is full the caller waits for the writer to make room (back-pressure: a pub/sub
+ * subscriber stops reading and Redis holds the rest, a stream reader reads no further), so a
+ * burst that overflows every lane loses no dead letter. While Redis is away the writer keeps the
+ * entries and retries; on shutdown it flushes what it holds. A stream entry is acknowledged only
+ * once its dead letter is written; one that cannot be written is released, so its stream
+ * delivers it again.
  */
-public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
+public class DeadLetterWriter extends BatchWriter<DeadLetterRecord> implements DeadLetterRecoverer {
 
 	/** Stops after the dispatcher, so the entries of a drain are written. */
 	public static final int PHASE = Integer.MAX_VALUE - 200;
 
 	private static final Log logger = LogFactory.getLog(DeadLetterWriter.class);
-
-	/** Entries per pipelined round trip. */
-	private static final int BATCH = 1024;
-
-	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
 	private final StringRedisTemplate redis;
 
@@ -64,20 +51,9 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 
 	private final int maxPayloadBytes;
 
-	private final LinkedBlockingQueue<DeadLetterRecord> buffer = new LinkedBlockingQueue<>();
-
-	/** Bytes of the entries buffered or being written. */
-	private final ByteBudget budget;
+	private final DeadLetterBufferLimit limit;
 
 	private final Map<DeadLetterReason, Counter> written = new EnumMap<>(DeadLetterReason.class);
-
-	private final Counter dropped;
-
-	private final PeriodicSummary drops;
-
-	private final PeriodicSummary waits;
-
-	private final BatchWriterThread<DeadLetterRecord> thread;
 
 	/**
 	 * Create the writer.
@@ -90,21 +66,12 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 	 */
 	public DeadLetterWriter(StringRedisTemplate redis, MeterRegistry meters, String stream, long maxLength,
 			int maxPayloadBytes, long bufferLimitBytes) {
+		super("dead-letter-writer", PHASE);
 		this.redis = redis;
 		this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
 		this.addArgs = new XAddArgs().maxlen(maxLength).approximateTrimming(true);
 		this.maxPayloadBytes = maxPayloadBytes;
-		this.budget = new ByteBudget(bufferLimitBytes);
-		this.thread = new BatchWriterThread<>("dead-letter-writer", this.buffer, BATCH, this::write, this::abandon);
-		this.dropped = Counter.builder("consumer.dead.letters.dropped")
-			.description("Dead letters that could not be written: the writer had stopped while its buffer was full, or Redis was gone at shutdown")
-			.register(meters);
-		this.drops = new PeriodicSummary(Duration.ofSeconds(5),
-				(count) -> logger.error("Dead-letter writer stopped: " + count
-						+ " dead letter(s) dropped since the last report, " + (long) this.dropped.count() + " in all"));
-		this.waits = new PeriodicSummary(Duration.ofSeconds(5),
-				(count) -> logger.warn("Dead-letter buffer full (consumer.dead-letter.buffer-size=" + bufferLimitBytes
-						+ " bytes): " + count + " message(s) waited for the writer since the last report"));
+		this.limit = new DeadLetterBufferLimit(bufferLimitBytes, meters);
 		for (DeadLetterReason reason : DeadLetterReason.values()) {
 			this.written.put(reason, Counter.builder("consumer.dead.letters")
 				.description("Messages written to the dead-letter stream")
@@ -120,24 +87,15 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 			return;
 		}
 		DeadLetterRecord entry = DeadLetterRecord.of(message, disposition, this.maxPayloadBytes, Instant.now());
-		long size = entry.size();
-		if (this.budget.isShortOf(size)) {
-			this.waits.record();
+		if (this.limit.admit(entry, this::isRunning)) {
+			enqueue(entry);
 		}
-		if (!this.budget.take(size, this.thread::isRunning)) {
-			entry.release();
-			this.dropped.increment();
-			this.drops.record();
-			return;
-		}
-		this.buffer.add(entry);
 	}
 
 	/** Report the waits and drops not reported yet, once the interval has passed. */
 	@Scheduled(fixedDelay = 1000)
 	public void reportDrops() {
-		this.waits.flush();
-		this.drops.flush();
+		this.limit.reportDrops();
 	}
 
 	/**
@@ -153,67 +111,33 @@ public class DeadLetterWriter implements DeadLetterRecoverer, SmartLifecycle {
 	 * @return the count
 	 */
 	public int pendingCount() {
-		return this.buffer.size();
+		return queued();
 	}
 
 	/** Redis gone at shutdown: what is left is lost, and stream entries among it stay pending. */
-	private void abandon(List<DeadLetterRecord> left, RuntimeException cause) {
-		this.dropped.increment(left.size());
-		left.forEach(DeadLetterRecord::release);
-		this.budget.giveBack(sizeOf(left));
+	@Override
+	protected void abandon(List<DeadLetterRecord> left, RuntimeException cause) {
+		this.limit.lost(left);
 		logger.error("Dead-letter stream unreachable at shutdown: " + left.size() + " entries not written: "
 				+ cause.getMessage());
 	}
 
-	/**
-	 * One pipelined round trip on the application's shared connection. (Spring's
-	 * {@code executePipelined} would open, and close, a dedicated connection per batch.)
-	 */
-	private void write(List<DeadLetterRecord> batch) {
-		this.redis.execute((RedisCallback<Object>) (connection) -> {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = RedisAsync.commands(connection);
+	/** One pipelined round trip on the application's shared connection. */
+	@Override
+	protected void write(List<DeadLetterRecord> batch) {
+		RedisAsync.callAll(this.redis, WRITE_TIMEOUT, (commands) -> {
 			List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
 			for (DeadLetterRecord entry : batch) {
 				replies.add(commands.xadd(this.streamKey, this.addArgs, (Object[]) entry.fields()));
 			}
-			RedisAsync.awaitAll(replies, WRITE_TIMEOUT);
-			return null;
+			return replies;
 		});
 		for (DeadLetterRecord entry : batch) {
 			this.written.get(entry.disposition().reason()).increment();
 			// Its outcome is recorded now: a stream entry may be acknowledged.
 			entry.acknowledge();
 		}
-		this.budget.giveBack(sizeOf(batch));
-	}
-
-	private static long sizeOf(List<DeadLetterRecord> entries) {
-		long bytes = 0;
-		for (DeadLetterRecord entry : entries) {
-			bytes += entry.size();
-		}
-		return bytes;
-	}
-
-
-	@Override
-	public void start() {
-		this.thread.start();
-	}
-
-	@Override
-	public void stop() {
-		this.thread.stop(Duration.ofSeconds(10));
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.thread.isRunning();
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
+		this.limit.written(batch);
 	}
 
 }

@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 
 import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.source.SourceStatus;
 
 /**
@@ -51,7 +52,7 @@ public class ReadinessAnnouncer {
 			text.append(" channels=").append(properties.channels()).append(" patterns=").append(properties.patterns());
 		}
 		if (properties.mode() != ConsumerProperties.Mode.PUBSUB) {
-			ConsumerProperties.Streams streams = properties.streams();
+			StreamsProperties streams = properties.streams();
 			text.append(" streams=").append(streams.keys()).append(" group=").append(streams.group())
 				.append(" consumer=").append(streams.consumerName());
 		}

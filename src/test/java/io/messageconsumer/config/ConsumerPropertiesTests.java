@@ -7,12 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
-import io.messageconsumer.config.ConsumerProperties.DeadLetter;
-import io.messageconsumer.config.ConsumerProperties.Json;
 import io.messageconsumer.config.ConsumerProperties.Mode;
-import io.messageconsumer.config.ConsumerProperties.Retry;
-import io.messageconsumer.config.ConsumerProperties.Shutdown;
-import io.messageconsumer.config.ConsumerProperties.Streams;
 import io.messageconsumer.decode.JsonLimits;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,24 +15,24 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class ConsumerPropertiesTests {
 
-	private static final Retry RETRY = new Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
+	private static final RetryProperties RETRY = new RetryProperties(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
 
-	private static final DeadLetter DEAD_LETTER = new DeadLetter("consumer:dead-letter", 100_000, false,
+	private static final DeadLetterProperties DEAD_LETTER = new DeadLetterProperties("consumer:dead-letter", 100_000, false,
 			DataSize.ofMegabytes(64));
 
-	private static final Shutdown SHUTDOWN = new Shutdown(Duration.ofSeconds(30));
+	private static final ShutdownProperties SHUTDOWN = new ShutdownProperties(Duration.ofSeconds(30));
 
-	private static final Streams STREAMS = new Streams(List.of("orders-stream", "notifications-stream"),
+	private static final StreamsProperties STREAMS = new StreamsProperties(List.of("orders-stream", "notifications-stream"),
 			"message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
 
-	private static final Json JSON = new Json(64, 100, 1024, null, null, null);
+	private static final JsonProperties JSON = new JsonProperties(64, 100, 1024, null, null, null);
 
 	@Test
 	void refusesADeadLetterBufferThatCannotHoldTwoOfTheLargestMessages() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ConsumerProperties(Mode.PUBSUB, List.of("orders"), List.of(), 1, 10_000,
 					DataSize.ofMegabytes(1), RETRY,
-					new DeadLetter("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(1)), SHUTDOWN, STREAMS,
+					new DeadLetterProperties("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(1)), SHUTDOWN, STREAMS,
 					ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100), Duration.ofSeconds(30), null, JSON))
 			.withMessageStartingWith("consumer.dead-letter.buffer-size must hold at least two of the largest messages");
 	}
@@ -52,7 +47,7 @@ class ConsumerPropertiesTests {
 	@Test
 	void keepsExplicitJsonLimits() {
 		ConsumerProperties properties = properties(Mode.PUBSUB, List.of("orders"), List.of(), 1,
-				DataSize.ofKilobytes(64), new Json(16, 30, 200, DataSize.ofKilobytes(8), DataSize.ofKilobytes(32), 4_000L));
+				DataSize.ofKilobytes(64), new JsonProperties(16, 30, 200, DataSize.ofKilobytes(8), DataSize.ofKilobytes(32), 4_000L));
 		assertThat(properties.jsonLimits()).isEqualTo(new JsonLimits(16, 30, 200, 8_192, 32_768, 4_000));
 	}
 
@@ -60,11 +55,11 @@ class ConsumerPropertiesTests {
 	void rejectsJsonSizeLimitsAboveTheMessageSizeLimitNamingTheProperty() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> properties(Mode.PUBSUB, List.of("orders"), List.of(), 1, DataSize.ofKilobytes(64),
-					new Json(64, 100, 1024, DataSize.ofMegabytes(1), null, null)))
+					new JsonProperties(64, 100, 1024, DataSize.ofMegabytes(1), null, null)))
 			.withMessageStartingWith("consumer.json.max-string-length must be between 1 and");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> properties(Mode.PUBSUB, List.of("orders"), List.of(), 1, DataSize.ofKilobytes(64),
-					new Json(64, 100, 1024, null, null, 0L)))
+					new JsonProperties(64, 100, 1024, null, null, 0L)))
 			.withMessageStartingWith("consumer.json.max-token-count");
 	}
 
@@ -104,12 +99,12 @@ class ConsumerPropertiesTests {
 
 	@Test
 	void rejectsBothModeWithoutStreamsNamingTheProperty() {
-		Streams none = new Streams(List.of(), "message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256,
+		StreamsProperties none = new StreamsProperties(List.of(), "message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256,
 				Duration.ofSeconds(2));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ConsumerProperties(Mode.BOTH, List.of("orders"), List.of(), 1, 10_000,
 					DataSize.ofMegabytes(1), RETRY, DEAD_LETTER, SHUTDOWN, none, ConsumerProperties.Overflow.DEAD_LETTER,
-					Duration.ofMillis(100), Duration.ofSeconds(30), new ConsumerProperties.Health(Duration.ofSeconds(10),
+					Duration.ofMillis(100), Duration.ofSeconds(30), new HealthProperties(Duration.ofSeconds(10),
 							Duration.ofSeconds(5), "consumer:canary:{instance}"), JSON))
 			.withMessageContaining("consumer.streams.keys");
 	}
@@ -117,7 +112,7 @@ class ConsumerPropertiesTests {
 	@Test
 	void rejectsABlockLongerThanAMinuteNamingTheProperty() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Streams(List.of("s"), "g", "c", Duration.ofSeconds(60), 5, 256, Duration.ofMinutes(5)))
+			.isThrownBy(() -> new StreamsProperties(List.of("s"), "g", "c", Duration.ofSeconds(60), 5, 256, Duration.ofMinutes(5)))
 			.withMessageContaining("consumer.streams.block");
 	}
 
@@ -146,25 +141,25 @@ class ConsumerPropertiesTests {
 	@Test
 	void rejectsNegativeBackoffNamingTheProperty() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Retry(3, Duration.ofMillis(-1), 2.0, Duration.ofSeconds(5)))
+			.isThrownBy(() -> new RetryProperties(3, Duration.ofMillis(-1), 2.0, Duration.ofSeconds(5)))
 			.withMessageContaining("consumer.retry.initial-backoff");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Retry(3, Duration.ofMillis(1), 2.0, Duration.ofSeconds(-5)))
+			.isThrownBy(() -> new RetryProperties(3, Duration.ofMillis(1), 2.0, Duration.ofSeconds(-5)))
 			.withMessageContaining("consumer.retry.max-backoff");
 	}
 
 	@Test
 	void rejectsNegativeDrainTimeoutNamingTheProperty() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Shutdown(Duration.ofSeconds(-1)))
+		assertThatIllegalArgumentException().isThrownBy(() -> new ShutdownProperties(Duration.ofSeconds(-1)))
 			.withMessageContaining("consumer.shutdown.drain-timeout");
 	}
 
 	@Test
 	void defaultsConsumerNameToTheHostName() {
-		Streams streams = new Streams(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
-		assertThat(streams.consumerName()).isNotBlank().isEqualTo(Streams.hostName());
-		Streams blank = new Streams(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
-		assertThat(blank.consumerName()).isEqualTo(Streams.hostName());
+		StreamsProperties streams = new StreamsProperties(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
+		assertThat(streams.consumerName()).isNotBlank().isEqualTo(StreamsProperties.hostName());
+		StreamsProperties blank = new StreamsProperties(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
+		assertThat(blank.consumerName()).isEqualTo(StreamsProperties.hostName());
 	}
 
 	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
@@ -173,10 +168,10 @@ class ConsumerPropertiesTests {
 	}
 
 	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
-			Integer concurrency, DataSize maxMessageBytes, Json json) {
+			Integer concurrency, DataSize maxMessageBytes, JsonProperties json) {
 		return new ConsumerProperties(mode, channels, patterns, concurrency, 10_000, maxMessageBytes, RETRY,
 				DEAD_LETTER, SHUTDOWN, STREAMS, ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100),
-				Duration.ofSeconds(30), new ConsumerProperties.Health(Duration.ofSeconds(10), Duration.ofSeconds(5),
+				Duration.ofSeconds(30), new HealthProperties(Duration.ofSeconds(10), Duration.ofSeconds(5),
 						"consumer:canary:{instance}"), json);
 	}
 

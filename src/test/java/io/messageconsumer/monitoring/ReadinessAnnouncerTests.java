@@ -13,6 +13,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.DeadLetterProperties;
+import io.messageconsumer.config.RetryProperties;
+import io.messageconsumer.config.ShutdownProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.source.SourceStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,10 +88,10 @@ class ReadinessAnnouncerTests {
 
 	private static ConsumerProperties properties(ConsumerProperties.Mode mode) {
 		return new ConsumerProperties(mode, List.of("orders", "notifications"), List.of(), 2, 10_000,
-				DataSize.ofMegabytes(1), new ConsumerProperties.Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5)),
-				new ConsumerProperties.DeadLetter("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(64)),
-				new ConsumerProperties.Shutdown(Duration.ofSeconds(30)),
-				new ConsumerProperties.Streams(List.of("orders-stream", "notifications-stream"), "message-consumer",
+				DataSize.ofMegabytes(1), new RetryProperties(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5)),
+				new DeadLetterProperties("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(64)),
+				new ShutdownProperties(Duration.ofSeconds(30)),
+				new StreamsProperties(List.of("orders-stream", "notifications-stream"), "message-consumer",
 						"c-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2)),
 				ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100), Duration.ofSeconds(30), null, null);
 	}

@@ -24,6 +24,7 @@ import org.springframework.data.redis.listener.Topic;
 
 import io.messageconsumer.config.ConsumerInstance;
 import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.HealthProperties;
 import io.messageconsumer.source.ConsumerModeCondition;
 import io.messageconsumer.redis.DedicatedConnectionFactory;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
@@ -83,7 +84,7 @@ class PubSubConfiguration {
 	@Bean
 	CanaryProbe pubSubCanaryProbe(StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties,
 			ObjectProvider<RedisMessageListenerContainer> redisMessageListenerContainer, TaskScheduler taskScheduler) {
-		ConsumerProperties.Health health = properties.health();
+		HealthProperties health = properties.health();
 		String channel = health.canaryChannel().replace("{instance}", instance.clientName());
 		// The container needs the canary's channel, so it is looked up when the first probe is due.
 		return new CanaryProbe(redis, channel, health.canaryInterval(), health.canaryTimeout(),

@@ -48,11 +48,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final StringRedisTemplate redis;
 
-	private final String clientName;
-
-	private final List<String> channels;
-
-	private final List<String> patterns;
+	private final SubscriberCheck.Subscriptions subscriptions;
 
 	private final CanaryProbe canary;
 
@@ -60,27 +56,25 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private final Runnable resubscribe;
 
-	private int failingWhileReachable;
-
-	private volatile Check last = new Check(false, "connecting", null, 0, "not checked yet", Instant.EPOCH);
-
 	private final OutputBufferLimit outputBufferLimit;
 
 	private final RedisProblem problems = new RedisProblem(logger);
 
+	private volatile SubscriberCheck last = SubscriberCheck.NOT_CHECKED;
+
+	/** Consecutive checks that found Redis reachable but the subscription not delivering. */
+	private int failingWhileReachable;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
 			List<String> channels, List<String> patterns, CanaryProbe canary, LongSupplier lastMessageNanos,
 			Runnable resubscribe, MeterRegistry meters) {
-		this.lastMessageNanos = lastMessageNanos;
-		this.outputBufferLimit = new OutputBufferLimit(redis);
-		this.resubscribe = resubscribe;
 		this.container = container;
 		this.redis = redis;
-		this.clientName = clientName;
-		this.channels = List.copyOf(channels);
-		this.patterns = List.copyOf(patterns);
+		this.subscriptions = new SubscriberCheck.Subscriptions(clientName, channels, patterns);
 		this.canary = canary;
+		this.lastMessageNanos = lastMessageNanos;
+		this.resubscribe = resubscribe;
+		this.outputBufferLimit = new OutputBufferLimit(redis);
 		Gauge.builder("consumer.redis.output.buffer", this, SubscriptionMonitor::outputBufferBytes)
 			.description("Bytes Redis holds for the subscriber connection, not yet read (CLIENT LIST omem)")
 			.baseUnit("bytes")
@@ -109,23 +103,16 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		}
 		catch (RuntimeException ex) {
 			String problem = RedisProblem.describe(ex);
-			this.last = new Check(false, "connecting", null, 0, problem, Instant.now());
+			this.last = SubscriberCheck.connecting(problem);
 			this.problems.report(problem);
 			return;
 		}
 		this.problems.clear();
 		if (!this.container.isRunning()) {
-			this.last = new Check(false, "stopped", null, 0, "listener container is not running", Instant.now());
+			this.last = SubscriberCheck.stopped();
 			return;
 		}
-		RedisClientInfo own = (clients != null) ? findSubscriber(clients) : null;
-		if (own != null) {
-			this.last = fromClient(own);
-		}
-		else {
-			this.last = new Check(false, "connecting", null, 0,
-					"no subscriber connection named '" + this.clientName + "' on the server", Instant.now());
-		}
+		this.last = this.subscriptions.check(clients);
 		repairIfZombie();
 	}
 
@@ -134,7 +121,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	 * will not fix that by itself (e.g. a resubscribe refused after a reconnect), so subscribe again.
 	 */
 	private void repairIfZombie() {
-		Check check = this.last;
+		SubscriberCheck check = this.last;
 		// A backlog delays the canary too: that is slowness, not a zombie, and dropping it would lose it.
 		boolean delivering = check.subscribed() && (this.canary.problem() == null || isBacklogged(check));
 		this.failingWhileReachable = delivering ? 0 : this.failingWhileReachable + 1;
@@ -145,40 +132,14 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	}
 
 	/** Messages still arrive, or Redis holds a backlog for us: a late canary is queued, not lost. */
-	private boolean isBacklogged(Check check) {
+	private boolean isBacklogged(SubscriberCheck check) {
 		long sinceLastMessage = System.nanoTime() - this.lastMessageNanos.getAsLong();
 		return check.outputBufferBytes() > 0 || sinceLastMessage < RECENT_TRAFFIC.toNanos();
 	}
 
-	private RedisClientInfo findSubscriber(List<RedisClientInfo> clients) {
-		for (RedisClientInfo client : clients) {
-			long subscriptions = count(client.getChannelSubscribtions()) + count(client.getPatternSubscrbtions());
-			if (this.clientName.equals(client.getName()) && subscriptions > 0) {
-				return client;
-			}
-		}
-		return null;
-	}
-
-	private Check fromClient(RedisClientInfo client) {
-		String id = client.get("id");
-		long channelCount = count(client.getChannelSubscribtions());
-		long patternCount = count(client.getPatternSubscrbtions());
-		// The canary channel is one more channel subscription of our own.
-		boolean complete = channelCount == this.channels.size() + 1L && patternCount == this.patterns.size();
-		String problem = complete ? null : "subscribed to " + (channelCount - 1) + "/" + this.channels.size()
-				+ " channels and " + patternCount + "/" + this.patterns.size() + " patterns";
-		return new Check(complete, complete ? "consuming" : "degraded", id,
-				count(client.getOutputBufferMemoryUsage()), problem, Instant.now());
-	}
-
-	private static long count(Long value) {
-		return (value != null) ? value : 0;
-	}
-
 	@Override
 	public SourceStatus status() {
-		Check check = this.last;
+		SubscriberCheck check = this.last;
 		boolean fresh = Duration.between(check.checkedAt(), Instant.now()).compareTo(STALE_AFTER) < 0;
 		boolean listening = this.container.isListening();
 		String canaryProblem = this.canary.problem();
@@ -198,17 +159,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			case DEGRADED -> "backlogged";
 			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering" : check.state();
 		};
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("clientName", this.clientName);
-		details.put("canaryChannel", this.canary.channel());
-		details.put("canaryLastSeenAt", String.valueOf(this.canary.lastSeenAt()));
-		details.put("listening", listening);
-		if (check.clientId() != null) {
-			details.put("clientId", check.clientId());
-		}
-		details.put("outputBufferBytes", check.outputBufferBytes());
-		details.put("outputBufferSoftLimitBytes", softLimit);
-		details.put("checkedAt", check.checkedAt().toString());
+		Map<String, Object> details = details(check, listening, softLimit);
 		if (problem != null) {
 			details.put("reason", problem);
 		}
@@ -220,8 +171,20 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		return new SourceStatus(level, state, details);
 	}
 
-	private record Check(boolean subscribed, String state, String clientId, long outputBufferBytes, String problem,
-			Instant checkedAt) {
+	/** What the health details always show: the subscriber, the canary, the output buffer. */
+	private Map<String, Object> details(SubscriberCheck check, boolean listening, long softLimit) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("clientName", this.subscriptions.clientName());
+		details.put("canaryChannel", this.canary.channel());
+		details.put("canaryLastSeenAt", String.valueOf(this.canary.lastSeenAt()));
+		details.put("listening", listening);
+		if (check.clientId() != null) {
+			details.put("clientId", check.clientId());
+		}
+		details.put("outputBufferBytes", check.outputBufferBytes());
+		details.put("outputBufferSoftLimitBytes", softLimit);
+		details.put("checkedAt", check.checkedAt().toString());
+		return details;
 	}
 
 }

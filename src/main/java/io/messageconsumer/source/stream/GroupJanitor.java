@@ -9,7 +9,7 @@ import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.StreamInfo.XInfoConsumer;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -22,13 +22,13 @@ final class GroupJanitor {
 
 	private static final Log logger = LogFactory.getLog(GroupJanitor.class);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final StringRedisTemplate redis;
 
 	private long lastCheckNanos = System.nanoTime();
 
-	GroupJanitor(ConsumerProperties.Streams settings, StringRedisTemplate redis) {
+	GroupJanitor(StreamsProperties settings, StringRedisTemplate redis) {
 		this.settings = settings;
 		this.redis = redis;
 	}

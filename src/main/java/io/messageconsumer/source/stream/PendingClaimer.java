@@ -1,24 +1,18 @@
 package io.messageconsumer.source.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 
 import io.lettuce.core.Consumer;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.micrometer.core.instrument.Counter;
@@ -26,18 +20,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
+import io.messageconsumer.redis.RedisAsync;
 
 /**
  * Claims the group's entries idle longer than {@code claim-min-idle} ({@code XAUTOCLAIM}: from
  * consumers that died, or replies that were lost) and hands them on, dead-lettering those
  * delivered more than {@code max-deliveries} times; and keeps this replica's own entries that
  * are still in progress from being claimed ({@code XCLAIM ... JUSTID}, a lease renewed on the
- * idle time). Spring Data Redis has no {@code XAUTOCLAIM}, so these commands go through the
- * native Lettuce connection (the delivery counts' {@code XPENDING} calls pipelined).
+ * idle time). Spring Data Redis has no {@code XAUTOCLAIM}, so these commands go through
+ * {@link RedisAsync} on the shared connection (the delivery counts' {@code XPENDING} calls pipelined).
  */
 final class PendingClaimer {
 
@@ -49,7 +43,7 @@ final class PendingClaimer {
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final StringRedisTemplate redis;
 
@@ -57,10 +51,10 @@ final class PendingClaimer {
 
 	private final Counter claimed;
 
-	PendingClaimer(ConsumerProperties.Streams settings, StringRedisTemplate redis, MeterRegistry meters) {
+	PendingClaimer(StreamsProperties settings, StringRedisTemplate redis, MeterRegistry meters) {
 		this.settings = settings;
 		this.redis = redis;
-		this.consumer = Consumer.from(StreamReader.bytes(settings.group()), StreamReader.bytes(settings.consumerName()));
+		this.consumer = ConsumerGroup.of(settings).consumer();
 		this.claimed = Counter.builder("consumer.stream.claimed")
 			.description("Pending stream entries claimed after claim-min-idle")
 			.register(meters);
@@ -100,7 +94,8 @@ final class PendingClaimer {
 		List<String> old = entries.longerThan(this.settings.claimMinIdle().toNanos() / 4);
 		for (int from = 0; from < old.size(); from += CLAIM_BATCH * 10) {
 			String[] ids = old.subList(from, Math.min(old.size(), from + CLAIM_BATCH * 10)).toArray(new String[0]);
-			execute((commands) -> commands.xclaim(entries.key(), this.consumer, XClaimArgs.Builder.justid(), ids));
+			RedisAsync.call(this.redis, COMMAND_TIMEOUT,
+					(commands) -> commands.xclaim(entries.key(), this.consumer, XClaimArgs.Builder.justid(), ids));
 		}
 	}
 
@@ -110,7 +105,7 @@ final class PendingClaimer {
 		for (int round = 0; round < CLAIM_ROUNDS && running.getAsBoolean(); round++) {
 			String start = cursor;
 			Set<String> ours = entries.now();
-			ClaimedMessages<byte[], byte[]> claim = execute((commands) -> commands.xautoclaim(
+			ClaimedMessages<byte[], byte[]> claim = RedisAsync.call(this.redis, COMMAND_TIMEOUT, (commands) -> commands.xautoclaim(
 					entries.key(), XAutoClaimArgs.Builder.xautoclaim(this.consumer, this.settings.claimMinIdle(), start)
 						.count(CLAIM_BATCH)));
 			List<StreamMessage<byte[], byte[]>> claimedEntries = claim.getMessages();
@@ -139,36 +134,17 @@ final class PendingClaimer {
 
 	/** The delivery count of each claimed entry: one pipelined {@code XPENDING} an entry. */
 	private Map<String, Long> deliveries(InProgressEntries entries, List<StreamMessage<byte[], byte[]>> claimed) {
-		return execute((commands) -> {
-			List<RedisFuture<List<PendingMessage>>> replies = new ArrayList<>(claimed.size());
-			for (StreamMessage<byte[], byte[]> entry : claimed) {
-				replies.add(commands.xpending(entries.key(), this.consumer, Range.create(entry.getId(), entry.getId()),
-						Limit.from(1)));
+		List<List<PendingMessage>> replies = RedisAsync.callAll(this.redis, COMMAND_TIMEOUT, (commands) -> claimed.stream()
+			.map((entry) -> commands.xpending(entries.key(), this.consumer, Range.create(entry.getId(), entry.getId()),
+					Limit.from(1)))
+			.toList());
+		Map<String, Long> counts = new LinkedHashMap<>();
+		for (List<PendingMessage> reply : replies) {
+			for (PendingMessage pending : reply) {
+				counts.put(pending.getId(), pending.getRedeliveryCount());
 			}
-			Map<String, Long> counts = new LinkedHashMap<>();
-			for (RedisFuture<List<PendingMessage>> reply : replies) {
-				for (PendingMessage pending : await(reply)) {
-					counts.put(pending.getId(), pending.getRedeliveryCount());
-				}
-			}
-			return counts;
-		});
-	}
-
-	private <T> T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, Object> call) {
-		return this.redis.execute((RedisCallback<T>) (connection) -> {
-			@SuppressWarnings("unchecked")
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
-			Object result = call.apply(commands);
-			@SuppressWarnings("unchecked")
-			T value = (result instanceof RedisFuture<?> future) ? (T) await(future) : (T) result;
-			return value;
-		});
-	}
-
-	private static <T> T await(RedisFuture<T> future) {
-		return LettuceFutures.awaitOrCancel(future, COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		return counts;
 	}
 
 }

@@ -1,11 +1,8 @@
 package io.messageconsumer.source.stream;
 
 import java.net.SocketAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -17,7 +14,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.TaskScheduler;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.source.SourceStatus;
 import io.messageconsumer.redis.DedicatedConnectionFactory;
@@ -26,10 +23,8 @@ import io.messageconsumer.redis.ReconnectMeter;
 /**
  * The stream source's lifecycle and wiring: one {@link StreamReader} per configured stream, each
  * on a dedicated connection of its own Lettuce resources (their reconnects counted by a
- * {@link ReconnectMeter}), plus maintenance on the application's task scheduler that runs the {@link PendingClaimer}
- * (others' idle entries, {@code max-deliveries}, the lease on entries in progress here), samples
- * each stream's pending count and lag ({@link StreamStats}, which also answers for health) and
- * removes consumers that are gone ({@link GroupJanitor}).
+ * {@link ReconnectMeter}), plus the {@link StreamMaintenance} on the application's task scheduler
+ * (claims, samples, stale consumers). Its health is the {@link StreamStats} beside each reader's.
  * <p>
  * It stops before the dispatcher: reading stops, buffered entries drain and are acknowledged,
  * and entries not finished by the drain timeout stay pending for another replica to claim.
@@ -41,7 +36,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	private static final Log logger = LogFactory.getLog(StreamConsumer.class);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final LettuceConnectionFactory application;
 
@@ -51,11 +46,9 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 
 	private final Runnable warmUp;
 
-	private final PendingClaimer claimer;
-
 	private final StreamStats stats;
 
-	private final GroupJanitor janitor;
+	private final StreamMaintenance maintenance;
 
 	private final ReconnectMeter reconnects;
 
@@ -64,10 +57,6 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	private volatile DedicatedConnectionFactory connections;
 
 	private volatile Disposable connectionEvents;
-
-	private final TaskScheduler scheduler;
-
-	private volatile List<ScheduledFuture<?>> maintenance = List.of();
 
 	private volatile ReaderThreads readerThreads;
 
@@ -84,19 +73,17 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	 * @param warmUp run once before the first read
 	 * @param scheduler the application's task scheduler, for the claims and the statistics
 	 */
-	StreamConsumer(ConsumerProperties.Streams settings, LettuceConnectionFactory application, StringRedisTemplate redis,
+	StreamConsumer(StreamsProperties settings, LettuceConnectionFactory application, StringRedisTemplate redis,
 			MessageDispatcher dispatcher, StreamAcknowledger acknowledger, MeterRegistry meters, Runnable warmUp,
 			TaskScheduler scheduler) {
 		this.settings = settings;
-		this.scheduler = scheduler;
 		this.application = application;
 		this.dispatcher = dispatcher;
 		this.acknowledger = acknowledger;
 		this.warmUp = warmUp;
 		this.reconnects = new ReconnectMeter(InProgressEntries.SOURCE, meters);
-		this.claimer = new PendingClaimer(settings, redis, meters);
 		this.stats = new StreamStats(settings, redis, meters);
-		this.janitor = new GroupJanitor(settings, redis);
+		this.maintenance = new StreamMaintenance(settings, redis, meters, this.stats, scheduler);
 	}
 
 	@Override
@@ -119,25 +106,17 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 		this.connections = new DedicatedConnectionFactory(this.application, this.settings.block());
 		this.connectionEvents = this.reconnects.follow(this.connections.events(), this.connections::isSentinel,
 				new ConnectionLog());
-		StreamReader.StreamSettings readerSettings = new StreamReader.StreamSettings(this.settings.group(),
-				this.settings.consumerName(), this.settings.batchSize(), this.settings.block());
 		List<StreamReader> created = new ArrayList<>();
 		for (String key : this.settings.keys()) {
 			StreamReader reader = new StreamReader(new InProgressEntries(key, this.dispatcher, this.acknowledger),
-					readerSettings, this.connections.factory());
-			reader.onRecovery(this::readerRecovered);
+					this.settings, this.connections.factory());
+			reader.health().onRecovery(this::readerRecovered);
 			created.add(reader);
 		}
 		this.readers = List.copyOf(created);
 		this.readerThreads = new ReaderThreads(this.readers, this.settings.block());
 		this.readerThreads.start(this.warmUp);
-		// On the application's task scheduler, as every periodic task of the service.
-		Duration claimEvery = Duration.ofMillis(this.claimer.intervalMillis());
-		List<InProgressEntries> entries = created.stream().map(StreamReader::entries).toList();
-		this.maintenance = List.of(
-				this.scheduler.scheduleWithFixedDelay(() -> this.claimer.claimAll(entries, this::isRunning),
-						Instant.now().plus(claimEvery), claimEvery),
-				this.scheduler.scheduleWithFixedDelay(this::sampleAll, Instant.now(), StreamStats.INTERVAL));
+		this.maintenance.start(created.stream().map(StreamReader::entries).toList(), this::isRunning);
 		logger.info("Reading streams " + this.settings.keys() + " in group " + this.settings.group() + " as "
 				+ this.settings.consumerName());
 	}
@@ -150,7 +129,7 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 			}
 			this.running = false;
 		}
-		this.maintenance.forEach((task) -> task.cancel(true));
+		this.maintenance.stop();
 		this.readerThreads.stop();
 		this.connectionEvents.dispose();
 		this.connections.close();
@@ -186,21 +165,6 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 	@Override
 	public int getPhase() {
 		return PHASE;
-	}
-
-	private void sampleAll() {
-		boolean removeStale = this.janitor.due();
-		for (String key : this.settings.keys()) {
-			try {
-				this.stats.sample(key);
-				if (removeStale) {
-					this.janitor.removeStaleConsumers(key);
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Sampling stream " + key + " failed: " + ex.getMessage());
-			}
-		}
 	}
 
 }

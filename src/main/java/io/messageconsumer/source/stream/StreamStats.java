@@ -12,7 +12,7 @@ import org.springframework.data.redis.connection.stream.StreamInfo.XInfoGroup;
 import org.springframework.data.redis.connection.stream.StreamInfo.XInfoGroups;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.messageconsumer.config.ConsumerProperties;
+import io.messageconsumer.config.StreamsProperties;
 import io.messageconsumer.source.SourceStatus;
 
 /**
@@ -27,13 +27,13 @@ final class StreamStats {
 	/** How often the figures are sampled. */
 	static final Duration INTERVAL = Duration.ofSeconds(2);
 
-	private final ConsumerProperties.Streams settings;
+	private final StreamsProperties settings;
 
 	private final StringRedisTemplate redis;
 
 	private final Map<String, Figures> figures = new LinkedHashMap<>();
 
-	StreamStats(ConsumerProperties.Streams settings, StringRedisTemplate redis, MeterRegistry meters) {
+	StreamStats(StreamsProperties settings, StringRedisTemplate redis, MeterRegistry meters) {
 		this.settings = settings;
 		this.redis = redis;
 		for (String key : settings.keys()) {
@@ -78,15 +78,15 @@ final class StreamStats {
 		Map<String, Object> streams = new LinkedHashMap<>();
 		for (String key : this.settings.keys()) {
 			StreamReader reader = readers.stream().filter((r) -> r.name().equals(key)).findFirst().orElse(null);
-			boolean reading = reader != null && reader.reading();
+			boolean reading = reader != null && reader.health().reading();
 			allReading &= reading;
 			Figures keyFigures = this.figures.get(key);
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("reading", reading);
 			details.put("pending", figure(keyFigures.pending));
 			details.put("lag", figure(keyFigures.lag));
-			if (reader != null && reader.problem() != null && running) {
-				details.put("problem", reader.problem());
+			if (reader != null && reader.health().problem() != null && running) {
+				details.put("problem", reader.health().problem());
 			}
 			streams.put(key, details);
 		}
