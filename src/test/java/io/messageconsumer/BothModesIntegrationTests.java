@@ -8,13 +8,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
+import io.messageconsumer.support.ServiceUnderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,28 +27,24 @@ import static org.awaitility.Awaitility.await;
 class BothModesIntegrationTests {
 
 	@Autowired
-	private StringRedisTemplate redis;
-
-	@LocalServerPort
-	private int port;
+	private ServiceUnderTest service;
 
 	@Test
 	void consumesFromPubSubAndStreamThroughOnePipeline() {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
-		JsonNode details = Http.get(this.port, "/actuator/health/consumer").json().path("details");
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
+		JsonNode details = this.service.get("/actuator/health/consumer").json().path("details");
 		assertThat(details.path("mode").asString()).isEqualTo("both");
 		assertThat(details.path("sources").has("pubsub")).isTrue();
 		assertThat(details.path("sources").has("stream")).isTrue();
 		String published = "B-" + UUID.randomUUID();
 		String added = "B-" + UUID.randomUUID();
-		this.redis.convertAndSend("orders", "{\"type\":\"order\",\"id\":\"" + published + "\"}");
-		this.redis.opsForStream()
+		this.service.redis().convertAndSend("orders", "{\"type\":\"order\",\"id\":\"" + published + "\"}");
+		this.service.redis().opsForStream()
 			.add(MapRecord.create("orders-stream", Map.of("payload", "{\"type\":\"order\",\"id\":\"" + added + "\"}")));
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.redis.hasKey("orders:" + published) && this.redis.hasKey("orders:" + added));
+			.until(() -> this.service.hasOrder(published) && this.service.hasOrder(added));
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.redis.opsForStream().pending("orders-stream", "message-consumer").getTotalPendingMessages() == 0);
+			.until(() -> this.service.redis().opsForStream().pending("orders-stream", "message-consumer").getTotalPendingMessages() == 0);
 	}
 
 }

@@ -11,18 +11,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
-import io.messageconsumer.support.RedisProbe;
+import io.messageconsumer.support.ServiceUnderTest;
+import io.messageconsumer.support.TestHandler;
+import io.messageconsumer.support.TestHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,26 +31,17 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = { "consumer.channels=hang", "consumer.concurrency=2", "consumer.handler-timeout=300ms",
 		"consumer.retry.max-attempts=3", "consumer.retry.initial-backoff=1s", "consumer.retry.max-backoff=1s",
 		"consumer.dead-letter.stream=timeout-test:dead-letter" })
+@TestHandlers
 class HandlerTimeoutIntegrationTests {
 
 	private static volatile boolean stopSpinning;
 
 	@Autowired
-	private StringRedisTemplate redis;
-
-	@Autowired
-	private HangHandler handler;
-
-	@LocalServerPort
-	private int port;
-
-	private RedisProbe probe;
+	private ServiceUnderTest service;
 
 	@BeforeEach
 	void awaitConsuming() {
-		this.probe = new RedisProbe(this.redis);
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 	}
 
 	@AfterAll
@@ -64,20 +51,20 @@ class HandlerTimeoutIntegrationTests {
 
 	@Test
 	void failsAnAttemptThatRunsTooLongAndFreesTheLane() {
-		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"sleepy\",\"lane\":\"a\",\"mode\":\"sleep\"}");
-		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"after-sleepy\",\"lane\":\"a\",\"mode\":\"ok\"}");
+		this.service.publish("hang", "{\"type\":\"hang\",\"id\":\"sleepy\",\"lane\":\"a\",\"mode\":\"sleep\"}");
+		this.service.publish("hang", "{\"type\":\"hang\",\"id\":\"after-sleepy\",\"lane\":\"a\",\"mode\":\"ok\"}");
 		Map<String, String> entry = deadLetter("sleepy");
 		assertThat(entry).containsEntry("reason", "handler_failed").containsEntry("attempts", "3");
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.handler.done.contains("after-sleepy"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> done.contains("after-sleepy"));
 		assertThat(entry.get("detail")).contains("timed out after 300 ms");
 	}
 
 	@Test
 	void abandonsAHandlerThatIgnoresTheInterrupt() {
-		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"spinner\",\"lane\":\"b\",\"mode\":\"spin\"}");
-		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"after-spinner\",\"lane\":\"b\",\"mode\":\"ok\"}");
+		this.service.publish("hang", "{\"type\":\"hang\",\"id\":\"spinner\",\"lane\":\"b\",\"mode\":\"spin\"}");
+		this.service.publish("hang", "{\"type\":\"hang\",\"id\":\"after-spinner\",\"lane\":\"b\",\"mode\":\"ok\"}");
 		// Stuck 5 s after its 300 ms timeout interrupted it in vain.
-		await().atMost(Duration.ofSeconds(12)).until(() -> this.handler.done.contains("after-spinner"));
+		await().atMost(Duration.ofSeconds(12)).until(() -> done.contains("after-spinner"));
 		Map<String, String> entry = deadLetter("spinner");
 		assertThat(entry).containsEntry("reason", "handler_failed");
 		assertThat(entry.get("detail")).contains("did not finish");
@@ -85,12 +72,12 @@ class HandlerTimeoutIntegrationTests {
 
 	@Test
 	void poisonMessageDoesNotDelayOtherKeys() {
-		this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"poison\",\"lane\":\"p\",\"mode\":\"throw\"}");
+		this.service.publish("hang", "{\"type\":\"hang\",\"id\":\"poison\",\"lane\":\"p\",\"mode\":\"throw\"}");
 		for (int i = 0; i < 50; i++) {
-			this.probe.publish("hang", "{\"type\":\"hang\",\"id\":\"other-" + i + "\",\"lane\":\"o" + i + "\",\"mode\":\"ok\"}");
+			this.service.publish("hang", "{\"type\":\"hang\",\"id\":\"other-" + i + "\",\"lane\":\"o" + i + "\",\"mode\":\"ok\"}");
 		}
 		// The poison takes 2 s of backoff to fail; every other key, whatever its lane, is done long before.
-		await().atMost(Duration.ofMillis(1500)).until(() -> this.handler.done.containsAll(
+		await().atMost(Duration.ofMillis(1500)).until(() -> done.containsAll(
 				java.util.stream.IntStream.range(0, 50).mapToObj((i) -> "other-" + i).toList()));
 		assertThat(findDeadLetter("poison")).isNull();
 		Map<String, String> poison = deadLetter("poison");
@@ -103,7 +90,7 @@ class HandlerTimeoutIntegrationTests {
 	}
 
 	private Map<String, String> findDeadLetter(String id) {
-		return this.probe.entries("timeout-test:dead-letter")
+		return this.service.probe().entries("timeout-test:dead-letter")
 			.stream()
 			.filter((entry) -> id.equals(entry.get("id")))
 			.findFirst()
@@ -114,54 +101,26 @@ class HandlerTimeoutIntegrationTests {
 	record HangMessage(String id, String lane, String mode) {
 	}
 
+	/** The ids the handler finished. */
+	private static final Set<String> done = ConcurrentHashMap.newKeySet();
+
 	/** Sleeps, spins ignoring interrupts, throws, or returns, as the message says. */
-	static class HangHandler implements MessageHandler<HangMessage> {
+	static final MessageHandler<HangMessage> HANG = TestHandler.of("hang", HangMessage.class, "lane",
+			(message, context) -> {
+				switch (message.mode()) {
+					case "sleep" -> TimeUnit.MINUTES.sleep(1);
+					case "spin" -> spinIgnoringInterrupts();
+					case "throw" -> throw new IllegalStateException("poison");
+					default -> done.add(message.id());
+				}
+				return HandlerResult.PROCESSED;
+			});
 
-		final Set<String> done = ConcurrentHashMap.newKeySet();
-
-		@Override
-		public String type() {
-			return "hang";
+	private static void spinIgnoringInterrupts() {
+		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (!stopSpinning && System.nanoTime() < until) {
+			Thread.onSpinWait();
 		}
-
-		@Override
-		public Class<HangMessage> payloadType() {
-			return HangMessage.class;
-		}
-
-		@Override
-		public String orderingKey() {
-			return "lane";
-		}
-
-		@Override
-		public HandlerResult handle(HangMessage message, MessageContext context) throws Exception {
-			switch (message.mode()) {
-				case "sleep" -> TimeUnit.MINUTES.sleep(1);
-				case "spin" -> spinIgnoringInterrupts();
-				case "throw" -> throw new IllegalStateException("poison");
-				default -> this.done.add(message.id());
-			}
-			return HandlerResult.PROCESSED;
-		}
-
-		private static void spinIgnoringInterrupts() {
-			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-			while (!stopSpinning && System.nanoTime() < until) {
-				Thread.onSpinWait();
-			}
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class HangHandlerConfiguration {
-
-		@Bean
-		HangHandler hangHandler() {
-			return new HangHandler();
-		}
-
 	}
 
 }

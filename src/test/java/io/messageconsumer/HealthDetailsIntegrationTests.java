@@ -6,14 +6,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
+import io.messageconsumer.support.ServiceUnderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged configuration alone ({@code spring.config.location} leaves out the test class
@@ -27,27 +27,26 @@ import static org.awaitility.Awaitility.await;
 		"consumer.channels=health-details-test" })
 class HealthDetailsIntegrationTests {
 
-	@LocalServerPort
-	private int port;
+	@Autowired
+	private ServiceUnderTest service;
 
 	@BeforeEach
 	void awaitReady() {
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/readiness").healthStatus()));
+		this.service.awaitHealth("readiness", "UP", Duration.ofSeconds(20));
 	}
 
 	@Test
 	void showsAnonymousCallersTheStatusOnly() {
 		for (String path : new String[] { "/actuator/health", "/actuator/health/readiness",
 				"/actuator/health/liveness", "/actuator/health/consumer", "/actuator/health/redis" }) {
-			Http.Response response = Http.get(this.port, path);
+			Http.Response response = this.service.get(path);
 			assertThat(response.status()).as(path).isEqualTo(200);
 			assertThat(response.json().path("status").asString()).as(path).isEqualTo("UP");
 			assertStatusOnly(path + " " + response.body(), response.json());
 		}
-		assertThat(Http.get(this.port, "/actuator/health").json().path("components").path("consumer").path("status")
+		assertThat(this.service.get("/actuator/health").json().path("components").path("consumer").path("status")
 			.asString()).isEqualTo("UP");
-		assertThat(Http.get(this.port, "/actuator/health/consumer").body()).doesNotContain("health-details-test")
+		assertThat(this.service.get("/actuator/health/consumer").body()).doesNotContain("health-details-test")
 			.doesNotContain("mode");
 	}
 
@@ -62,10 +61,10 @@ class HealthDetailsIntegrationTests {
 	@Test
 	void answersNotFoundForUnexposedEndpoints() {
 		for (String endpoint : ManagementPortIntegrationTests.NOT_EXPOSED) {
-			assertThat(Http.get(this.port, "/actuator/" + endpoint).status()).as("GET " + endpoint).isEqualTo(404);
+			assertThat(this.service.get("/actuator/" + endpoint).status()).as("GET " + endpoint).isEqualTo(404);
 		}
-		assertThat(Http.post(this.port, "/actuator/shutdown", "{}").status()).isEqualTo(404);
-		assertThat(Http.get(this.port, "/actuator/deadletters").status()).isEqualTo(404);
+		assertThat(this.service.post("/actuator/shutdown", "{}").status()).isEqualTo(404);
+		assertThat(this.service.get("/actuator/deadletters").status()).isEqualTo(404);
 	}
 
 }

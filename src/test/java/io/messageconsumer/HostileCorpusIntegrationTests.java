@@ -14,25 +14,20 @@ import java.util.stream.Collectors;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
-import io.messageconsumer.support.RedisProbe;
+import io.messageconsumer.support.ServiceUnderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,25 +59,18 @@ class HostileCorpusIntegrationTests {
 	private static final long MAX_HEAP_GROWTH = 50L * 1024 * 1024;
 
 	@Autowired
-	private StringRedisTemplate redis;
-
-	@Autowired
-	private MeterRegistry meters;
+	private ServiceUnderTest service;
 
 	@Autowired
 	private Environment environment;
 
-	@LocalServerPort
-	private int port;
-
 	@Test
 	void deadLettersEveryHostileMessageWithItsReasonProcessesEveryValidOneAndKeepsTheHeapFlat() {
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/readiness").healthStatus()));
+		this.service.awaitHealth("readiness", "UP", Duration.ofSeconds(20));
 		String run = "hostile-" + UUID.randomUUID();
 		List<Hostile> hostile = hostileInputs(MESSAGES / 2);
 		long heapBefore = usedHeapAfterGc();
-		double processedBefore = count("order", "processed");
+		double processedBefore = this.service.messages("order", "processed");
 		long deadLettersBefore = deadLetterCount();
 		// Valid and hostile alternate.
 		List<byte[]> messages = new ArrayList<>(MESSAGES);
@@ -94,7 +82,7 @@ class HostileCorpusIntegrationTests {
 		addToStream(messages);
 		messages.clear();
 		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-			.until(() -> count("order", "processed") - processedBefore >= MESSAGES / 2
+			.until(() -> this.service.messages("order", "processed") - processedBefore >= MESSAGES / 2
 					&& deadLetterCount() - deadLettersBefore >= hostile.size());
 		long millis = (System.nanoTime() - start) / 1_000_000;
 		long heapGrowth = usedHeapAfterGc() - heapBefore;
@@ -102,9 +90,9 @@ class HostileCorpusIntegrationTests {
 				+ "%,d bytes (%.1f MB)%n", MESSAGES, millis, heapGrowth, heapGrowth / 1_048_576.0);
 		assertThat(heapGrowth).isLessThan(MAX_HEAP_GROWTH);
 
-		assertThat(this.redis.keys("orders:" + run + "-*")).hasSize(MESSAGES / 2);
-		assertThat(count("order", "processed") - processedBefore).isEqualTo(MESSAGES / 2);
-		List<Map<String, String>> deadLetters = new RedisProbe(this.redis).deadLetters(DEAD_LETTERS, STREAM);
+		assertThat(this.service.redis().keys("orders:" + run + "-*")).hasSize(MESSAGES / 2);
+		assertThat(this.service.messages("order", "processed") - processedBefore).isEqualTo(MESSAGES / 2);
+		List<Map<String, String>> deadLetters = this.service.probe().deadLetters(DEAD_LETTERS, STREAM);
 		assertThat(deadLetters).hasSize(hostile.size());
 		assertThat(reasonCounts(deadLetters, (entry) -> entry.get("reason")))
 			.isEqualTo(reasonCounts(hostile, Hostile::reason));
@@ -120,7 +108,7 @@ class HostileCorpusIntegrationTests {
 			.hasSize(10)
 			.allSatisfy((entry) -> assertThat(entry).containsEntry("reason", "invalid_json"))
 			.allSatisfy((entry) -> assertThat(entry.get("detail")).contains("Number value length"));
-		assertThat(Http.get(this.port, "/actuator/health").healthStatus()).isEqualTo("UP");
+		assertThat(this.service.get("/actuator/health").healthStatus()).isEqualTo("UP");
 	}
 
 	/** The hostile half: one 50 MB string, ten million-digit numbers, then the other kinds in turn. */
@@ -187,13 +175,8 @@ class HostileCorpusIntegrationTests {
 	}
 
 	private long deadLetterCount() {
-		Long size = this.redis.opsForStream().size(DEAD_LETTERS);
+		Long size = this.service.redis().opsForStream().size(DEAD_LETTERS);
 		return (size != null) ? size : 0;
-	}
-
-	private double count(String type, String outcome) {
-		Counter counter = this.meters.find("consumer.messages").tags("type", type, "outcome", outcome).counter();
-		return (counter != null) ? counter.count() : 0;
 	}
 
 	private static long usedHeapAfterGc() {

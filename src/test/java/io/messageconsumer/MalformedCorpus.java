@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.messageconsumer.PubSubIntegrationTests.Malformed;
+import io.messageconsumer.PubSubSourceContractTests.Malformed;
 
 /**
  * Malformed inputs, each with the reason code it must be dead-lettered with

@@ -6,26 +6,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
-import io.messageconsumer.support.RedisProbe;
 import io.messageconsumer.support.RespPipe;
+import io.messageconsumer.support.ServiceUnderTest;
+import io.messageconsumer.support.TestHandler;
+import io.messageconsumer.support.TestHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,33 +34,27 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = { "consumer.channels=burst", "consumer.queue-capacity=100",
 		"consumer.dead-letter.stream=overflow-test:dead-letter", "consumer.dead-letter.max-length=1000000",
 		"consumer.dead-letter.buffer-size=2MB" })
+@TestHandlers
 class OverflowIntegrationTests {
 
 	private static final int MESSAGES = 20_000;
 
 	@Autowired
-	private StringRedisTemplate redis;
-
-	@LocalServerPort
-	private int port;
+	private ServiceUnderTest service;
 
 	@Autowired
 	private LettuceConnectionFactory connectionFactory;
 
-	@Autowired
-	private MeterRegistry meters;
-
 	@Test
 	void deadLettersWhatDoesNotFitAndLosesNothing() {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 		List<String> subscribersBefore = subscriberIds();
 		byte[] channel = "burst".getBytes(StandardCharsets.UTF_8);
 		long started = System.nanoTime();
 		// 20,000 messages at 20,000 msg/s: 200 every 10 ms.
 		for (int sent = 0; sent < MESSAGES; sent += 200) {
 			int from = sent;
-			this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			this.service.redis().executePipelined((RedisCallback<Object>) (connection) -> {
 				for (int i = from; i < from + 200; i++) {
 					connection.publish(channel, ("{\"type\":\"slow\",\"id\":\"s-" + i + "\"}").getBytes(StandardCharsets.UTF_8));
 				}
@@ -81,18 +69,17 @@ class OverflowIntegrationTests {
 				overflowed);
 		assertThat(overflowed).isPositive();
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> new RedisProbe(this.redis).deadLetters("overflow-test:dead-letter", "burst").size() == overflowed);
-		assertThat(new RedisProbe(this.redis).entries("overflow-test:dead-letter"))
+			.until(() -> this.service.probe().deadLetters("overflow-test:dead-letter", "burst").size() == overflowed);
+		assertThat(this.service.probe().entries("overflow-test:dead-letter"))
 			.allSatisfy((entry) -> assertThat(entry).containsEntry("reason", "overflow"));
-		assertThat(this.meters.get("consumer.redis.reconnects").counter().count()).isZero();
+		assertThat(this.service.meters().get("consumer.redis.reconnects").counter().count()).isZero();
 		assertThat(subscriberIds()).as("the subscriber connection was never cut").isEqualTo(subscribersBefore);
-		assertThat(this.meters.get("consumer.dead.letters.dropped").counter().count()).isZero();
+		assertThat(this.service.meters().get("consumer.dead.letters.dropped").counter().count()).isZero();
 	}
 
 	@Test
 	void burstThatOutrunsTheWriterDropsNoDeadLetter() throws IOException {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 		double receivedBefore = received();
 		double handledBefore = processed() + overflowed();
 		double overflowedBefore = overflowed();
@@ -106,18 +93,18 @@ class OverflowIntegrationTests {
 		await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterStreamLength() - deadLettersBefore == overflowed);
 		System.out.printf("Burst of %d: overflowed %d, dead letters written %d, dropped %.0f%n", burst, overflowed,
 				deadLetterStreamLength() - deadLettersBefore,
-				this.meters.get("consumer.dead.letters.dropped").counter().count());
+				this.service.meters().get("consumer.dead.letters.dropped").counter().count());
 		assertThat(overflowed).isGreaterThan(burst / 2);
-		assertThat(this.meters.get("consumer.dead.letters.dropped").counter().count()).isZero();
+		assertThat(this.service.meters().get("consumer.dead.letters.dropped").counter().count()).isZero();
 	}
 
 	private long deadLetterStreamLength() {
-		Long length = this.redis.opsForStream().size("overflow-test:dead-letter");
+		Long length = this.service.redis().opsForStream().size("overflow-test:dead-letter");
 		return (length != null) ? length : 0;
 	}
 
 	private List<String> subscriberIds() {
-		return this.redis.execute((RedisCallback<List<String>>) (connection) -> connection.serverCommands()
+		return this.service.redis().execute((RedisCallback<List<String>>) (connection) -> connection.serverCommands()
 			.getClientList()
 			.stream()
 			.filter((client) -> client.getChannelSubscribtions() != null && client.getChannelSubscribtions() > 0)
@@ -126,52 +113,25 @@ class OverflowIntegrationTests {
 	}
 
 	private double received() {
-		return count(this.meters.find("consumer.messages.received").tag("channel", "burst").counter());
+		return this.service.counter("consumer.messages.received", "channel", "burst");
 	}
 
 	private double processed() {
-		return count(this.meters.find("consumer.messages").tags("type", "slow", "outcome", "processed").counter());
+		return this.service.messages("slow", "processed");
 	}
 
 	private double overflowed() {
-		return count(this.meters.find("consumer.overflow").tag("policy", "dead_letter").counter());
-	}
-
-	private static double count(Counter counter) {
-		return (counter != null) ? counter.count() : 0;
+		return this.service.counter("consumer.overflow", "policy", "dead_letter");
 	}
 
 	/** The payload of a slow message. */
 	record SlowMessage(String id) {
 	}
 
-	@TestConfiguration(proxyBeanMethods = false)
-	static class SlowHandlerConfiguration {
-
-		/** A handler that takes about 1 ms per message. */
-		@Bean
-		MessageHandler<SlowMessage> slowHandler() {
-			return new MessageHandler<>() {
-
-				@Override
-				public String type() {
-					return "slow";
-				}
-
-				@Override
-				public Class<SlowMessage> payloadType() {
-					return SlowMessage.class;
-				}
-
-				@Override
-				public HandlerResult handle(SlowMessage message, MessageContext context) {
-					LockSupport.parkNanos(1_000_000);
-					return HandlerResult.PROCESSED;
-				}
-
-			};
-		}
-
-	}
+	/** A handler that takes about 1 ms per message. */
+	static final MessageHandler<SlowMessage> SLOW = TestHandler.of("slow", SlowMessage.class, (message, context) -> {
+		LockSupport.parkNanos(1_000_000);
+		return HandlerResult.PROCESSED;
+	});
 
 }

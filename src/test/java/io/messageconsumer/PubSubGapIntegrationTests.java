@@ -12,27 +12,22 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
-import io.messageconsumer.support.Http;
-import io.messageconsumer.support.OwnRedisServer;
+import io.messageconsumer.support.OwnRedisServiceTest;
 import io.messageconsumer.support.RedisServerProcess;
+import io.messageconsumer.support.ServiceUnderTest;
+import io.messageconsumer.support.TestHandler;
+import io.messageconsumer.support.TestHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,11 +38,10 @@ import static org.awaitility.Awaitility.await;
  * pubsub}); once everything settled, {@code consumer.pubsub.gaps{source}} equals what was
  * published minus what reached an outcome, and is not zero.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "consumer.channels=gaps", "consumer.queue-capacity=200000" })
-@DirtiesContext
+@TestPropertySource(properties = { "consumer.channels=gaps", "consumer.queue-capacity=200000" })
 @ExtendWith(OutputCaptureExtension.class)
-@OwnRedisServer
+@OwnRedisServiceTest
+@TestHandlers
 class PubSubGapIntegrationTests {
 
 	private static final int MESSAGES = 100_000;
@@ -59,20 +53,14 @@ class PubSubGapIntegrationTests {
 	private static RedisServerProcess redisServer;
 
 	@Autowired
-	private MeterRegistry meters;
+	private ServiceUnderTest service;
 
 	@Autowired
 	private MessageDispatcher dispatcher;
 
-	@Autowired
-	private GapHandler handler;
-
-	@LocalServerPort
-	private int port;
-
 	@Test
 	void countsEveryMessageLostToDisconnectsAsAGap(CapturedOutput output) {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 		double reconnectsBefore = reconnects();
 		List<Long> killedAt = new ArrayList<>();
 		List<Long> killed = new ArrayList<>();
@@ -97,11 +85,11 @@ class PubSubGapIntegrationTests {
 		await().atMost(Duration.ofSeconds(60)).until(() -> publisher.answered.get() == MESSAGES);
 		// Settled: the last message was read (one connection reads in publish order, so every earlier one
 		// was read or lost before it), whatever reached the service has its outcome, and nothing is buffered.
-		await().atMost(Duration.ofSeconds(60)).until(() -> this.handler.highest.get() == MESSAGES);
+		await().atMost(Duration.ofSeconds(60)).until(() -> highest.get() == MESSAGES);
 		await().atMost(Duration.ofSeconds(60)).until(() -> outcomes() == received() && this.dispatcher.queueDepth() == 0
 				&& this.dispatcher.inFlight() == 0);
 		double outcomes = outcomes();
-		double gaps = this.meters.get("consumer.pubsub.gaps").tag("source", SOURCE).counter().count();
+		double gaps = this.service.meters().get("consumer.pubsub.gaps").tag("source", SOURCE).counter().count();
 		System.out.printf("Gap accounting: %d published at %d/s (%.0f/s achieved), subscriber killed at %s; Redis "
 				+ "delivered to nobody %d (PUBLISH answered 0); outcomes %.0f; consumer.pubsub.gaps %.0f; reconnects "
 				+ "counted %.0f%n", MESSAGES, PER_SECOND, MESSAGES * 1e9 / publisher.nanos, killedAt,
@@ -116,19 +104,15 @@ class PubSubGapIntegrationTests {
 	}
 
 	private double outcomes() {
-		return this.meters.find("consumer.messages").tag("type", "gap").counters().stream()
-			.mapToDouble(Counter::count)
-			.sum();
+		return this.service.counter("consumer.messages", "type", "gap");
 	}
 
 	private double received() {
-		Counter received = this.meters.find("consumer.messages.received").tag("source", "pubsub")
-			.tag("channel", "gaps").counter();
-		return (received != null) ? received.count() : 0;
+		return this.service.counter("consumer.messages.received", "source", "pubsub", "channel", "gaps");
 	}
 
 	private double reconnects() {
-		return this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
+		return this.service.reconnects("pubsub");
 	}
 
 	/** Publishes 1 to {@link #MESSAGES} at {@link #PER_SECOND}, pipelined, in 1 ms ticks. */
@@ -186,37 +170,13 @@ class PubSubGapIntegrationTests {
 	record GapMessage(String id) {
 	}
 
+	/** The highest number handled. */
+	private static final AtomicLong highest = new AtomicLong();
+
 	/** Remembers the highest number handled; the test counts outcomes from the meters. */
-	static class GapHandler implements MessageHandler<GapMessage> {
-
-		final AtomicLong highest = new AtomicLong();
-
-		@Override
-		public String type() {
-			return "gap";
-		}
-
-		@Override
-		public Class<GapMessage> payloadType() {
-			return GapMessage.class;
-		}
-
-		@Override
-		public HandlerResult handle(GapMessage message, MessageContext context) {
-			this.highest.accumulateAndGet(Long.parseLong(message.id().substring(2)), Math::max);
-			return HandlerResult.PROCESSED;
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class GapHandlerConfiguration {
-
-		@Bean
-		GapHandler gapHandler() {
-			return new GapHandler();
-		}
-
-	}
+	static final MessageHandler<GapMessage> GAP = TestHandler.of("gap", GapMessage.class, (message, context) -> {
+		highest.accumulateAndGet(Long.parseLong(message.id().substring(2)), Math::max);
+		return HandlerResult.PROCESSED;
+	});
 
 }

@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.ServiceProcess;
+import io.messageconsumer.support.ServiceProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,14 +45,10 @@ class RedisAclIntegrationTests {
 
 	private static RedisServerProcess redisServer;
 
-	private ServiceProcess service;
+	@RegisterExtension
+	final ServiceProcesses services = new ServiceProcesses();
 
-	@AfterEach
-	void stopService() {
-		if (this.service != null) {
-			this.service.close();
-		}
-	}
+	private ServiceProcess service;
 
 	@Test
 	void docsDocumentTheTestedAclLines() throws IOException {
@@ -67,7 +64,7 @@ class RedisAclIntegrationTests {
 
 	@Test
 	void pubSubConsumerNeedsNoMoreThanItsAclLine() throws IOException {
-		this.service = ServiceProcess.start("--spring.data.redis.url=redis://consumer-pubsub:pubsub-secret@127.0.0.1:"
+		this.service = this.services.start("--spring.data.redis.url=redis://consumer-pubsub:pubsub-secret@127.0.0.1:"
 				+ redisServer.port(), "--consumer.health.canary-interval=1s");
 		awaitReady();
 		String id = "acl-pubsub-" + UUID.randomUUID();
@@ -99,7 +96,7 @@ class RedisAclIntegrationTests {
 		admin("XADD", "orders-stream", "*", "payload", "{\"type\":\"order\",\"id\":\"" + claimedId + "\"}");
 		assertThat(admin("XREADGROUP", "GROUP", "message-consumer", "dead-replica", "STREAMS", "orders-stream", ">"))
 			.contains(claimedId);
-		this.service = ServiceProcess.start("--spring.data.redis.url=redis://consumer-stream:stream-secret@127.0.0.1:"
+		this.service = this.services.start("--spring.data.redis.url=redis://consumer-stream:stream-secret@127.0.0.1:"
 				+ redisServer.port(), "--consumer.mode=stream", "--consumer.streams.claim-min-idle=1s");
 		awaitReady();
 		String id = "acl-stream-" + UUID.randomUUID();
@@ -116,7 +113,7 @@ class RedisAclIntegrationTests {
 			.until(() -> admin("XINFO", "GROUPS", "orders-stream").replace("\n", " ").contains("pending 0"));
 		// The default BLOCK (2 s) equals the default command timeout (2 s): reads must not time out.
 		await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
-			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/consumer").healthStatus()));
+			.until(() -> "UP".equals(this.service.health("consumer")));
 		assertThat(this.service.log()).doesNotContain("timed out");
 		assertHealthUp();
 		List<String> denied = deniedCommands("consumer-stream");
@@ -128,7 +125,7 @@ class RedisAclIntegrationTests {
 	private void awaitReady() {
 		await().atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/readiness").healthStatus()));
+			.until(() -> "UP".equals(this.service.health("readiness")));
 	}
 
 	private void assertHealthUp() {

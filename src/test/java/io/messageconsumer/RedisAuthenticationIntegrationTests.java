@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.OwnRedisServer;
 import io.messageconsumer.support.RedisServerProcess;
 import io.messageconsumer.support.ServiceProcess;
+import io.messageconsumer.support.ServiceProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +29,9 @@ class RedisAuthenticationIntegrationTests {
 
 	private static RedisServerProcess redisServer;
 
+	@RegisterExtension
+	final ServiceProcesses services = new ServiceProcesses();
+
 	private ServiceProcess service;
 
 	@BeforeAll
@@ -36,24 +40,16 @@ class RedisAuthenticationIntegrationTests {
 			.isEqualTo("OK");
 	}
 
-	@AfterEach
-	void stopService() {
-		if (this.service != null) {
-			this.service.close();
-		}
-	}
-
 	@Test
 	void wrongPasswordIsReportedAndRetriedWithoutCrashing() throws IOException {
-		this.service = ServiceProcess.start(
+		this.service = this.services.start(
 				"--spring.data.redis.url=redis://consumer:wrong-secret@127.0.0.1:" + redisServer.port());
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/liveness").healthStatus()));
+		this.service.awaitHealth("liveness", "UP", Duration.ofSeconds(60));
 		long upAt = System.nanoTime();
 		await().during(OBSERVED).atMost(OBSERVED.plusSeconds(10)).pollInterval(Duration.ofSeconds(1)).until(() -> {
 			Http.Response readiness = Http.get(this.service.port(), "/actuator/health/readiness");
 			return this.service.isAlive() && readiness.status() == 503 && "DOWN".equals(readiness.healthStatus())
-					&& "UP".equals(Http.get(this.service.port(), "/actuator/health/liveness").healthStatus());
+					&& "UP".equals(this.service.health("liveness"));
 		});
 		String log = this.service.log();
 		long authFailures = log.lines().filter((line) -> line.contains("Redis rejected the credentials")).count();
@@ -68,10 +64,9 @@ class RedisAuthenticationIntegrationTests {
 
 	@Test
 	void rightCredentialsInTheUrlWork() throws IOException {
-		this.service = ServiceProcess.start(
+		this.service = this.services.start(
 				"--spring.data.redis.url=redis://consumer:consumer-secret@127.0.0.1:" + redisServer.port());
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/readiness").healthStatus()));
+		this.service.awaitHealth("readiness", "UP", Duration.ofSeconds(60));
 		String id = "auth-" + UUID.randomUUID();
 		assertThat(redisServer.cli("PUBLISH", "orders", "{\"type\":\"order\",\"id\":\"" + id + "\"}")).isEqualTo("1");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(redisServer.cli("EXISTS", "orders:" + id)));

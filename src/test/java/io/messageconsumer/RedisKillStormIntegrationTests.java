@@ -7,23 +7,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.support.Http;
-import io.messageconsumer.support.OwnRedisServer;
+import io.messageconsumer.support.OwnRedisServiceTest;
 import io.messageconsumer.support.RatePublisher;
 import io.messageconsumer.support.RedisServerProcess;
+import io.messageconsumer.support.ServiceUnderTest;
+import io.messageconsumer.support.TestHandler;
+import io.messageconsumer.support.TestHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,10 +30,9 @@ import static org.awaitility.Awaitility.await;
  * processed (but for at most one per kill that Redis answered and then died holding), and the
  * reconnects are counted.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "consumer.channels=faults", "consumer.queue-capacity=100000" })
-@DirtiesContext
-@OwnRedisServer
+@TestPropertySource(properties = { "consumer.channels=faults", "consumer.queue-capacity=100000" })
+@OwnRedisServiceTest
+@TestHandlers
 class RedisKillStormIntegrationTests {
 
 	private static final int RESTARTS = 10;
@@ -47,17 +42,11 @@ class RedisKillStormIntegrationTests {
 	private static RedisServerProcess redisServer;
 
 	@Autowired
-	private FaultHandler handler;
-
-	@Autowired
-	private MeterRegistry meters;
-
-	@LocalServerPort
-	private int port;
+	private ServiceUnderTest service;
 
 	@Test
 	void resubscribesAfterEveryRestartAndProcessesEverythingDelivered() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 		double reconnectsBefore = reconnects();
 		List<Long> resubscribeMillis = new ArrayList<>();
 		try (RatePublisher publisher = new RatePublisher(redisServer.url(), "faults", 2000,
@@ -71,7 +60,7 @@ class RedisKillStormIntegrationTests {
 				long restartedAt = System.nanoTime();
 				await().atMost(RESUBSCRIBE_WITHIN).pollInterval(Duration.ofMillis(20)).until(this::subscribed);
 				resubscribeMillis.add((System.nanoTime() - restartedAt) / 1_000_000);
-				assertThat(Http.get(this.port, "/actuator/health/liveness").healthStatus()).isEqualTo("UP");
+				assertThat(this.service.health("liveness")).isEqualTo("UP");
 			}
 			long deliveredBefore = publisher.delivered().size();
 			await().atMost(Duration.ofSeconds(10)).until(() -> publisher.delivered().size() >= deliveredBefore + 1000);
@@ -89,12 +78,12 @@ class RedisKillStormIntegrationTests {
 					missing(delivered));
 		}
 		assertThat(reconnects() - reconnectsBefore).isGreaterThanOrEqualTo(RESTARTS);
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 	}
 
 	private Set<Long> missing(Set<Long> delivered) {
 		Set<Long> missing = new HashSet<>(delivered);
-		missing.removeAll(this.handler.processed);
+		missing.removeAll(processed);
 		return missing;
 	}
 
@@ -109,44 +98,20 @@ class RedisKillStormIntegrationTests {
 	}
 
 	private double reconnects() {
-		return this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
+		return this.service.reconnects("pubsub");
 	}
 
 	/** The payload of a fault-test message. */
 	record FaultMessage(String id) {
 	}
 
+	/** The numbers handled. */
+	private static final Set<Long> processed = ConcurrentHashMap.newKeySet();
+
 	/** Remembers the number of every message it handles. */
-	static class FaultHandler implements MessageHandler<FaultMessage> {
-
-		final Set<Long> processed = ConcurrentHashMap.newKeySet();
-
-		@Override
-		public String type() {
-			return "fault";
-		}
-
-		@Override
-		public Class<FaultMessage> payloadType() {
-			return FaultMessage.class;
-		}
-
-		@Override
-		public HandlerResult handle(FaultMessage message, MessageContext context) {
-			this.processed.add(Long.parseLong(message.id().substring(2)));
-			return HandlerResult.PROCESSED;
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class FaultHandlerConfiguration {
-
-		@Bean
-		FaultHandler faultHandler() {
-			return new FaultHandler();
-		}
-
-	}
+	static final MessageHandler<FaultMessage> FAULT = TestHandler.of("fault", FaultMessage.class, (message, context) -> {
+		processed.add(Long.parseLong(message.id().substring(2)));
+		return HandlerResult.PROCESSED;
+	});
 
 }

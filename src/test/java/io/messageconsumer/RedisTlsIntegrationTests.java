@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisTlsServerProcess;
 import io.messageconsumer.support.ServiceProcess;
+import io.messageconsumer.support.ServiceProcesses;
 import io.messageconsumer.support.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +35,9 @@ class RedisTlsIntegrationTests {
 
 	private static RedisTlsServerProcess redisServer;
 
+	@RegisterExtension
+	final ServiceProcesses services = new ServiceProcesses();
+
 	private ServiceProcess service;
 
 	@BeforeAll
@@ -48,19 +52,12 @@ class RedisTlsIntegrationTests {
 		redisServer.close();
 	}
 
-	@AfterEach
-	void stopService() {
-		if (this.service != null) {
-			this.service.close();
-		}
-	}
-
 	@Test
 	void consumesOverTlsWithTheBundleTrustingTheServersCa() throws IOException {
 		this.service = startService(certificates);
 		await().atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/readiness").healthStatus()));
+			.until(() -> "UP".equals(this.service.health("readiness")));
 		String id = "tls-" + UUID.randomUUID();
 		assertThat(redisServer.cli("PUBLISH", "orders", "{\"type\":\"order\",\"id\":\"" + id + "\"}")).isEqualTo("1");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "received".equals(redisServer.cli("HGET", "orders:" + id, "status")));
@@ -76,7 +73,7 @@ class RedisTlsIntegrationTests {
 		this.service = startService(otherCa);
 		await().atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> "UP".equals(Http.get(this.service.port(), "/actuator/health/liveness").healthStatus())
+			.until(() -> "UP".equals(this.service.health("liveness"))
 					&& this.service.log().contains("Pipeline warmed up"));
 		// Past start-up: from here on the service only retries.
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.service.log().contains("Redis TLS handshake failed"));
@@ -86,7 +83,7 @@ class RedisTlsIntegrationTests {
 		await().during(OBSERVED).atMost(OBSERVED.plusSeconds(10)).pollInterval(Duration.ofSeconds(1)).until(() -> {
 			Http.Response readiness = Http.get(this.service.port(), "/actuator/health/readiness");
 			return this.service.isAlive() && readiness.status() == 503 && "DOWN".equals(readiness.healthStatus())
-					&& "UP".equals(Http.get(this.service.port(), "/actuator/health/liveness").healthStatus());
+					&& "UP".equals(this.service.health("liveness"));
 		});
 		double seconds = (System.nanoTime() - started) / 1e9;
 		long handshakes = failedHandshakes() - handshakesBefore;
@@ -111,8 +108,8 @@ class RedisTlsIntegrationTests {
 		return redisServer.log().lines().filter((line) -> line.contains("Error accepting a client connection")).count();
 	}
 
-	private static ServiceProcess startService(TestCertificates trusted) throws IOException {
-		return ServiceProcess.start("--spring.data.redis.host=127.0.0.1",
+	private ServiceProcess startService(TestCertificates trusted) throws IOException {
+		return this.services.start("--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + redisServer.port(), "--spring.data.redis.ssl.enabled=true",
 				"--spring.data.redis.ssl.bundle=redis",
 				"--spring.ssl.bundle.pem.redis.truststore.certificate=file:" + trusted.caCertificate());

@@ -16,15 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisIntegrationTest;
-import io.messageconsumer.support.RedisProbe;
+import io.messageconsumer.support.ServiceUnderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,10 +42,7 @@ class WebhookIntegrationTests {
 	private static final AtomicInteger failingHits = new AtomicInteger();
 
 	@Autowired
-	private StringRedisTemplate redis;
-
-	@LocalServerPort
-	private int port;
+	private ServiceUnderTest service;
 
 	@DynamicPropertySource
 	static void webhookProperties(DynamicPropertyRegistry registry) {
@@ -64,13 +58,12 @@ class WebhookIntegrationTests {
 	@BeforeEach
 	void awaitSubscribed() {
 		// Pub/sub keeps nothing for a subscriber that is not there yet.
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+		this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 	}
 
 	@Test
 	void postsNotificationJsonToWebhook() {
-		new RedisProbe(this.redis).publish("webhook-notifications",
+		this.service.probe().publish("webhook-notifications",
 				"{\"type\":\"notification\",\"id\":\"ok-1\",\"message\":\"shipped\",\"recipient\":\"c-7\"}");
 		await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch((body) -> body.contains("ok-1")));
 		String body = received.stream().filter((candidate) -> candidate.contains("ok-1")).findFirst().orElseThrow();
@@ -79,11 +72,11 @@ class WebhookIntegrationTests {
 
 	@Test
 	void retriesFailingWebhookThenDeadLettersAsHandlerFailed() {
-		new RedisProbe(this.redis).publish("webhook-notifications",
+		this.service.probe().publish("webhook-notifications",
 				"{\"type\":\"notification\",\"id\":\"fail-1\",\"message\":\"boom\"}");
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> !new RedisProbe(this.redis).deadLetters("consumer:dead-letter", "webhook-notifications").isEmpty());
-		Map<String, String> entry = new RedisProbe(this.redis)
+			.until(() -> !this.service.probe().deadLetters("consumer:dead-letter", "webhook-notifications").isEmpty());
+		Map<String, String> entry = this.service.probe()
 			.deadLetters("consumer:dead-letter", "webhook-notifications")
 			.get(0);
 		assertThat(entry).containsEntry("reason", "handler_failed")

@@ -33,17 +33,7 @@ public final class Http {
 			.timeout(Duration.ofSeconds(10))
 			.GET()
 			.build();
-		try {
-			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.body());
-		}
-		catch (IOException ex) {
-			return new Response(-1, String.valueOf(ex));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return send(request);
 	}
 
 	/**
@@ -70,6 +60,11 @@ public final class Http {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(jsonBody))
 			.build();
+		return send(request);
+	}
+
+	/** Send a request; a request that fails (no server, time-out) is a response of status -1. */
+	private static Response send(HttpRequest request) {
 		try {
 			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.body());

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
-import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ModifierSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * The JUnit Jupiter extension behind {@link OwnRedisServer}: one {@link RedisServerProcess} per
@@ -68,8 +69,11 @@ public final class OwnRedisServerExtension implements BeforeAllCallback, TestIns
 	}
 
 	private static RedisServerProcess start(Class<?> testClass) {
-		OwnRedisServer settings = AnnotationSupport.findAnnotation(testClass, OwnRedisServer.class)
-			.orElseThrow(() -> new IllegalStateException(testClass.getName() + " is not annotated @OwnRedisServer"));
+		// Merged, so that a composed annotation (OwnRedisServiceTest) passes its attributes on.
+		OwnRedisServer settings = AnnotatedElementUtils.findMergedAnnotation(testClass, OwnRedisServer.class);
+		if (settings == null) {
+			throw new IllegalStateException(testClass.getName() + " is not annotated @OwnRedisServer");
+		}
 		RedisServerProcess server = RedisServerProcess.startWithConfig(List.of(settings.config()),
 				settings.arguments());
 		if (!settings.running()) {

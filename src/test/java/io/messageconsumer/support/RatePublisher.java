@@ -4,13 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
 /**
@@ -18,13 +13,9 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
  * client that reconnects by itself, and remembers which numbers Redis delivered to at least one
  * subscriber ({@code PUBLISH} answered 1 or more).
  */
-public final class RatePublisher implements AutoCloseable {
+public final class RatePublisher extends BackgroundPublisher {
 
 	private static final int PER_TICK = 10;
-
-	private final RedisClient client;
-
-	private final StatefulRedisConnection<String, String> connection;
 
 	private final String channel;
 
@@ -36,10 +27,6 @@ public final class RatePublisher implements AutoCloseable {
 
 	private final AtomicLong published = new AtomicLong();
 
-	private final Thread thread;
-
-	private volatile boolean running = true;
-
 	/**
 	 * Start publishing.
 	 * @param redisUrl the server
@@ -48,21 +35,15 @@ public final class RatePublisher implements AutoCloseable {
 	 * @param message the message for a number
 	 */
 	public RatePublisher(String redisUrl, String channel, int perSecond, LongFunction<String> message) {
-		this.client = RedisClient.create(RedisURI.create(redisUrl));
-		this.client.setOptions(ClientOptions.builder()
-			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.build());
-		this.connection = this.client.connect();
-		this.connection.setTimeout(Duration.ofSeconds(2));
+		super(redisUrl, Duration.ofSeconds(2), "rate-publisher");
 		this.channel = channel;
 		this.message = message;
 		this.tickNanos = Duration.ofSeconds(1).toNanos() * PER_TICK / perSecond;
-		this.thread = new Thread(this::run, "rate-publisher");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		start();
 	}
 
-	private void run() {
+	@Override
+	protected void run() {
 		RedisAsyncCommands<String, String> commands = this.connection.async();
 		long next = System.nanoTime();
 		while (this.running) {
@@ -74,11 +55,7 @@ public final class RatePublisher implements AutoCloseable {
 					}
 				});
 			}
-			next += this.tickNanos;
-			long wait = next - System.nanoTime();
-			if (wait > 0) {
-				LockSupport.parkNanos(wait);
-			}
+			next = awaitNextTick(next, this.tickNanos);
 		}
 	}
 
@@ -96,19 +73,6 @@ public final class RatePublisher implements AutoCloseable {
 	 */
 	public long published() {
 		return this.published.get();
-	}
-
-	@Override
-	public void close() {
-		this.running = false;
-		try {
-			this.thread.join(Duration.ofSeconds(5).toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.connection.close();
-		this.client.shutdown();
 	}
 
 }

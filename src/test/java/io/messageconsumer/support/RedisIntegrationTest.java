@@ -12,11 +12,12 @@ import org.springframework.context.annotation.Import;
 /**
  * A full application test on a random port against a real Redis: a Testcontainers Redis
  * where a Docker engine runs, otherwise a {@code redis-server} process of its own. Never skips.
+ * The test injects the service as a {@link ServiceUnderTest}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TestRedisConfiguration.class)
+@Import({ TestRedisConfiguration.class, ServiceUnderTest.class })
 public @interface RedisIntegrationTest {
 }

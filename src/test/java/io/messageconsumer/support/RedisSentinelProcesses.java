@@ -10,25 +10,18 @@ import static org.awaitility.Awaitility.await;
  * one replica ({@code --replicaof}) and one Sentinel monitoring them as {@value #MASTER_NAME} with
  * a quorum of 1 and short timeouts, so a {@link #failover()} takes about a second.
  * {@link #start()} returns once the Sentinel knows the replica, i.e. once a failover can succeed.
+ *
+ * @param first the server started as master
+ * @param second the server started as its replica
+ * @param sentinel the Sentinel, e.g. to ask it {@code SENTINEL ...} commands
  */
-public final class RedisSentinelProcesses implements AutoCloseable {
+public record RedisSentinelProcesses(RedisServerProcess first, RedisServerProcess second,
+		RedisServerProcess sentinel) implements AutoCloseable {
 
 	/** The name the Sentinel monitors the master under. */
 	public static final String MASTER_NAME = "mymaster";
 
 	private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
-
-	private final RedisServerProcess first;
-
-	private final RedisServerProcess second;
-
-	private final RedisServerProcess sentinel;
-
-	private RedisSentinelProcesses(RedisServerProcess first, RedisServerProcess second, RedisServerProcess sentinel) {
-		this.first = first;
-		this.second = second;
-		this.sentinel = sentinel;
-	}
 
 	/**
 	 * Start the master, its replica and the Sentinel, and wait until the Sentinel could fail over.
@@ -96,14 +89,6 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 	 */
 	public String sentinelUrl() {
 		return "redis-sentinel://127.0.0.1:" + this.sentinel.port() + "#" + MASTER_NAME;
-	}
-
-	/**
-	 * The Sentinel itself, e.g. to ask it {@code SENTINEL ...} commands.
-	 * @return the Sentinel process
-	 */
-	public RedisServerProcess sentinel() {
-		return this.sentinel;
 	}
 
 	/**

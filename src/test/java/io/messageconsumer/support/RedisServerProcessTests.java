@@ -7,8 +7,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -19,18 +19,14 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisServerProcessTests {
 
-	private RedisServerProcess server;
+	@RegisterExtension
+	final CloseAfterEach closing = new CloseAfterEach();
 
-	@AfterEach
-	void stopServer() {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+	private RedisServerProcess server;
 
 	@Test
 	void startsOnLoopbackAndAnswersPing() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 
 		assertThat(this.server.isRunning()).isTrue();
 		assertThat(this.server.url()).isEqualTo("redis://127.0.0.1:" + this.server.port());
@@ -42,7 +38,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void persistsNothing() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 
 		assertThat(this.server.cli("CONFIG", "GET", "save")).isEqualTo("save");
 		assertThat(this.server.cli("CONFIG", "GET", "appendonly")).isEqualTo("appendonly\nno");
@@ -50,7 +46,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void restartsOnTheSamePortAfterKill() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 		int port = this.server.port();
 		this.server.cli("SET", "greeting", "hello");
 
@@ -69,7 +65,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void restartsAfterStopAndWhileRunning() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 		int port = this.server.port();
 
 		this.server.stop();
@@ -84,7 +80,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void pauseFreezesTheServerAndResumeThawsIt() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 
 		this.server.pause();
 
@@ -99,7 +95,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void stopsAPausedServer() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 		this.server.pause();
 
 		this.server.stop();
@@ -110,7 +106,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void stopIsIdempotent() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 
 		this.server.stop();
 		this.server.stop();
@@ -121,7 +117,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void passesExtraArgumentsAndAuthenticatesTheCli() {
-		this.server = RedisServerProcess.start("--requirepass", "s3cret");
+		this.server = this.closing.add(RedisServerProcess.start("--requirepass", "s3cret"));
 
 		assertThat(ping(this.server.port())).startsWith("-NOAUTH");
 		assertThat(this.server.cli("PING")).isEqualTo("PONG");
@@ -129,7 +125,7 @@ class RedisServerProcessTests {
 
 	@Test
 	void cliReportsAServerThatIsDown() {
-		this.server = RedisServerProcess.start();
+		this.server = this.closing.add(RedisServerProcess.start());
 		this.server.stop();
 
 		assertThatIllegalStateException().isThrownBy(() -> this.server.cli("PING"))

@@ -3,8 +3,6 @@ package io.messageconsumer.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,26 +15,18 @@ import java.util.concurrent.locks.LockSupport;
  * A {@code redis-server} that speaks TLS only ({@code --port 0 --tls-port <free>}) with a
  * server certificate from {@link TestCertificates}, clients not asked for certificates
  * ({@code tls-auth-clients no}), logging at {@code verbose} so every accepted connection, and
- * every failed handshake, is in {@link #logFile()}. Needs {@code redis-server} built with TLS
+ * every failed handshake, is in {@link #log()}. Needs {@code redis-server} built with TLS
  * and {@code redis-cli}.
  */
-public final class RedisTlsServerProcess implements AutoCloseable {
+public final class RedisTlsServerProcess extends LocalProcess {
 
 	private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
-	private final int port;
-
 	private final TestCertificates certificates;
 
-	private final Path log;
-
-	private final Process process;
-
 	private RedisTlsServerProcess(int port, TestCertificates certificates, Path log, Process process) {
-		this.port = port;
+		super(process, port, log);
 		this.certificates = certificates;
-		this.log = log;
-		this.process = process;
 	}
 
 	/**
@@ -84,34 +74,13 @@ public final class RedisTlsServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * The TLS port.
-	 * @return the port
-	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * The server's log so far.
-	 * @return the text
-	 */
-	public String log() {
-		try {
-			return Files.readString(this.log);
-		}
-		catch (IOException ex) {
-			return ex.toString();
-		}
-	}
-
-	/**
 	 * Run {@code redis-cli} over TLS, trusting the test CA.
 	 * @param arguments the command and its arguments
 	 * @return the trimmed standard output
 	 */
 	public String cli(String... arguments) {
 		List<String> command = new ArrayList<>(List.of("redis-cli", "--tls", "--cacert",
-				this.certificates.caCertificate().toString(), "-h", "127.0.0.1", "-p", Integer.toString(this.port)));
+				this.certificates.caCertificate().toString(), "-h", "127.0.0.1", "-p", Integer.toString(port())));
 		command.addAll(List.of(arguments));
 		try {
 			Path output = Files.createTempFile(this.certificates.directory(), "cli", ".out");
@@ -154,15 +123,6 @@ public final class RedisTlsServerProcess implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.process.destroyForcibly();
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

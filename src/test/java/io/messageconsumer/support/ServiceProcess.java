@@ -2,7 +2,6 @@ package io.messageconsumer.support;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,22 +11,16 @@ import java.util.concurrent.TimeUnit;
 
 import io.messageconsumer.ConsumerApplication;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The service started as a separate JVM, as an orchestrator starts it, so that tests can
  * send it signals.
  */
-public final class ServiceProcess implements AutoCloseable {
-
-	private final Process process;
-
-	private final int port;
-
-	private final Path log;
+public final class ServiceProcess extends LocalProcess {
 
 	private ServiceProcess(Process process, int port, Path log) {
-		this.process = process;
-		this.port = port;
-		this.log = log;
+		super(process, port, log);
 	}
 
 	/**
@@ -51,31 +44,23 @@ public final class ServiceProcess implements AutoCloseable {
 		return new ServiceProcess(process, port, log);
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+	/**
+	 * A health component's status.
+	 * @param component e.g. {@code readiness}
+	 * @return e.g. {@code UP}, or {@code UNREACHABLE}
+	 */
+	public String health(String component) {
+		return Http.health(port(), component);
 	}
 
 	/**
-	 * The HTTP port.
-	 * @return the port
+	 * Wait until a health component has a status.
+	 * @param component e.g. {@code readiness}
+	 * @param status e.g. {@code UP}
+	 * @param atMost how long to wait
 	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * The process's console output so far.
-	 * @return the log text
-	 */
-	public String log() {
-		try {
-			return Files.readString(this.log);
-		}
-		catch (IOException ex) {
-			return ex.toString();
-		}
+	public void awaitHealth(String component, String status, Duration atMost) {
+		await().atMost(atMost).until(() -> status.equals(health(component)));
 	}
 
 	/**
@@ -83,7 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * @return the log file
 	 */
 	public File logFile() {
-		return this.log.toFile();
+		return logPath().toFile();
 	}
 
 	/** Send SIGTERM, as an orchestrator does. */

@@ -3,13 +3,8 @@ package io.messageconsumer.support;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
 /**
@@ -20,13 +15,9 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
  * remembers which numbers Redis confirmed, and does not send a failed number again (its entry may
  * or may not have been added).
  */
-public final class StreamPublisher implements AutoCloseable {
+public final class StreamPublisher extends BackgroundPublisher {
 
 	private static final Duration TICK = Duration.ofMillis(10);
-
-	private final RedisClient client;
-
-	private final StatefulRedisConnection<String, String> connection;
 
 	private final String stream;
 
@@ -42,10 +33,6 @@ public final class StreamPublisher implements AutoCloseable {
 
 	private final AtomicLong failed = new AtomicLong();
 
-	private final Thread thread;
-
-	private volatile boolean running = true;
-
 	/**
 	 * Start adding entries numbered {@code 0} to {@code total - 1}.
 	 * @param redisUrl the server
@@ -55,24 +42,18 @@ public final class StreamPublisher implements AutoCloseable {
 	 * @param message the message for a number
 	 */
 	public StreamPublisher(String redisUrl, String stream, long total, int perSecond, LongFunction<String> message) {
-		this.client = RedisClient.create(RedisURI.create(redisUrl));
-		this.client.setOptions(ClientOptions.builder()
-			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.build());
-		this.connection = this.client.connect();
-		// Generous: on a loaded machine (several service JVMs on two cores) a reply can lag for
-		// seconds, and a timed-out XADD is a number lost to the test, not to the service.
-		this.connection.setTimeout(Duration.ofSeconds(30));
+		// A generous command timeout: on a loaded machine (several service JVMs on two cores) a reply
+		// can lag for seconds, and a timed-out XADD is a number lost to the test, not to the service.
+		super(redisUrl, Duration.ofSeconds(30), "stream-publisher");
 		this.stream = stream;
 		this.total = total;
 		this.perTick = (int) Math.max(1, perSecond * TICK.toMillis() / 1000);
 		this.message = message;
-		this.thread = new Thread(this::run, "stream-publisher");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		start();
 	}
 
-	private void run() {
+	@Override
+	protected void run() {
 		RedisAsyncCommands<String, String> commands = this.connection.async();
 		long next = System.nanoTime();
 		while (this.running && this.sent.get() < this.total) {
@@ -94,11 +75,7 @@ public final class StreamPublisher implements AutoCloseable {
 					this.failed.incrementAndGet();
 				}
 			}
-			next += TICK.toNanos();
-			long wait = next - System.nanoTime();
-			if (wait > 0) {
-				LockSupport.parkNanos(wait);
-			}
+			next = awaitNextTick(next, TICK.toNanos());
 		}
 	}
 
@@ -145,19 +122,6 @@ public final class StreamPublisher implements AutoCloseable {
 	 */
 	public boolean isDone() {
 		return this.sent.get() >= this.total && confirmed() + this.failed.get() >= this.total;
-	}
-
-	@Override
-	public void close() {
-		this.running = false;
-		try {
-			this.thread.join(Duration.ofSeconds(5).toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.connection.close();
-		this.client.shutdown();
 	}
 
 }

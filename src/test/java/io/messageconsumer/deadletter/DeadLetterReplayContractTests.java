@@ -10,34 +10,38 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 import io.messageconsumer.support.Http;
+import io.messageconsumer.support.Orders;
 import io.messageconsumer.support.RedisIntegrationTest;
+import io.messageconsumer.support.Source;
+import io.messageconsumer.support.SourceContract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Listing and replaying dead letters through {@code /actuator/deadletters}, against a real Redis.
+ * Listing and replaying dead letters through {@code /actuator/deadletters}, against a real Redis,
+ * for every source ({@link PubSubDeadLetterReplayContractTests},
+ * {@link StreamDeadLetterReplayContractTests}): the listing, the replay's selection, paging and
+ * report, and a dead letter the source itself wrote, replayed once an operator fixed it. The
+ * subclass configures the source to consume the logical channel {@code orders} (see
+ * {@link Source}).
  */
 @RedisIntegrationTest
-@TestPropertySource(properties = { "consumer.dead-letter.replay-enabled=true", "consumer.channels=replay-test",
-		"consumer.dead-letter.stream=" + DeadLetterReplayIntegrationTests.STREAM, "consumer.concurrency=1",
+@TestPropertySource(properties = { "consumer.dead-letter.replay-enabled=true",
+		"consumer.dead-letter.stream=" + DeadLetterReplayContractTests.STREAM, "consumer.concurrency=1",
 		"consumer.retry.initial-backoff=1ms" })
-class DeadLetterReplayIntegrationTests {
+abstract class DeadLetterReplayContractTests extends SourceContract {
 
 	static final String STREAM = "consumer:dead-letter:replay-tests";
 
@@ -45,27 +49,58 @@ class DeadLetterReplayIntegrationTests {
 
 	private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]*)\"");
 
-	@Autowired
-	private StringRedisTemplate redis;
+	@Test
+	void replaysADeadLetterTheSourceWroteOnceAnOperatorFixedIt() {
+		this.service.awaitReady(Duration.ofSeconds(30));
+		String orderId = uniqueId();
+		String broken = validOrder(orderId).substring(0, validOrder(orderId).length() - 1);
+		publish("orders", broken);
+		await().atMost(Duration.ofSeconds(10)).until(() -> letterWithPayload(broken) != null);
+		Map<String, String> letter = letterWithPayload(broken);
+		assertThat(letter).containsEntry("reason", "invalid_json")
+			.containsEntry("source", source().mode())
+			.containsEntry("channel", source().destination("orders"));
+		awaitSettled("orders");
 
-	@Autowired
-	private MeterRegistry meters;
+		// Replayed as it is, it fails again and keeps its dead letter.
+		JsonNode unfixed = replay("{\"reason\":\"invalid_json\"}");
+		assertThat(unfixed.path("stillFailing").asInt()).isEqualTo(1);
+		assertThat(entryIds()).hasSize(1);
 
-	@LocalServerPort
-	private int port;
+		// The fix: the whole message as the payload of a dead letter in place of the old one.
+		String letterId = entryIds().get(0);
+		this.service.redis()
+			.opsForStream()
+			.add(MapRecord.create(STREAM, Map.of("reason", "invalid_json", "source", source().mode(), "channel",
+					source().destination("orders"), "payload", validOrder(orderId))));
+		this.service.redis().opsForStream().delete(STREAM, letterId);
+		JsonNode report = replay("{\"reason\":\"invalid_json\"}");
+		assertThat(report.path("outcomes").path("processed").asInt()).isEqualTo(1);
+		assertThat(report.path("removed").asInt()).isEqualTo(1);
+		assertThat(this.service.orderField(orderId, "status")).isEqualTo("received");
+		assertThat(entryIds()).isEmpty();
+	}
+
+	private Map<String, String> letterWithPayload(String payload) {
+		return this.service.probe()
+			.entries(STREAM)
+			.stream()
+			.filter((entry) -> payload.equals(entry.get("payload")))
+			.findFirst()
+			.orElse(null);
+	}
 
 	@BeforeEach
 	void emptyTheStream() {
-		this.redis.delete(STREAM);
+		this.service.redis().delete(STREAM);
 	}
 
 	@Test
 	void listsCountsByReasonAndTheNewestEntriesFirst() {
-		String orderId = uniqueId();
-		deadLetter("handler_failed", "order", validOrder(orderId));
-		deadLetter("invalid_payload", "order", invalidOrder(uniqueId()));
-		String newest = deadLetter("overflow", "notification", notification());
-		JsonNode body = Http.get(this.port, "/actuator/deadletters").json();
+		ThreeReasons letters = deadLetterThreeReasons();
+		String orderId = letters.orderId();
+		String newest = letters.overflow();
+		JsonNode body = this.service.get("/actuator/deadletters").json();
 		assertThat(body.path("stream").asString()).isEqualTo(STREAM);
 		assertThat(body.path("total").asLong()).isEqualTo(3);
 		assertThat(body.path("scanned").asInt()).isEqualTo(3);
@@ -78,14 +113,14 @@ class DeadLetterReplayIntegrationTests {
 		assertThat(entries.get(0).path("reason").asString()).isEqualTo("overflow");
 		assertThat(entries.get(2).path("id").asString()).isEqualTo(orderId);
 		assertThat(entries.get(2).path("payload").asString()).isEqualTo(validOrder(orderId));
-		assertThat(Http.get(this.port, "/actuator/deadletters?count=1").json().path("newest")).hasSize(1);
+		assertThat(this.service.get("/actuator/deadletters?count=1").json().path("newest")).hasSize(1);
 	}
 
 	@Test
 	void listsPayloadsTruncatedAndEscaped() {
 		String payload = "{\"type\":\"order\",\"note\":\"line\nbreak\",\"pad\":\"" + "x".repeat(2000) + "\"}";
 		deadLetter("invalid_payload", "order", payload);
-		JsonNode entry = Http.get(this.port, "/actuator/deadletters").json().path("newest").get(0);
+		JsonNode entry = this.service.get("/actuator/deadletters").json().path("newest").get(0);
 		assertThat(entry.path("payload").asString()).startsWith("{\"type\":\"order\",\"note\":\"line\\nbreak\"")
 			.endsWith("...")
 			.hasSize(256 + 3); // 256 characters, the escaped line break counted as two
@@ -95,7 +130,7 @@ class DeadLetterReplayIntegrationTests {
 	@Test
 	void boundsTheReasonCountsToTheNewestEntries() {
 		int total = DeadLetterListing.SCAN_LIMIT + 50;
-		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+		this.service.redis().executePipelined((RedisCallback<Object>) (connection) -> {
 			for (int i = 0; i < total; i++) {
 				// A reason of its own per entry: an entry counted twice, or skipped, shows.
 				Map<byte[], byte[]> fields = Map.of(bytes("reason"), bytes("r" + i), bytes("payload"), bytes("{}"));
@@ -103,7 +138,7 @@ class DeadLetterReplayIntegrationTests {
 			}
 			return null;
 		});
-		JsonNode body = Http.get(this.port, "/actuator/deadletters?count=0").json();
+		JsonNode body = this.service.get("/actuator/deadletters?count=0").json();
 		assertThat(body.path("total").asLong()).isEqualTo(total);
 		assertThat(body.path("scanned").asInt()).isEqualTo(DeadLetterListing.SCAN_LIMIT);
 		assertThat(body.path("scanComplete").asBoolean()).isFalse();
@@ -118,40 +153,26 @@ class DeadLetterReplayIntegrationTests {
 
 	@Test
 	void replaysOneReasonAndRemovesOnlyTheEntriesThatSucceed() {
-		String orderId = uniqueId();
-		deadLetter("handler_failed", "order", validOrder(orderId));
-		String invalid = deadLetter("invalid_payload", "order", invalidOrder(uniqueId()));
-		String overflow = deadLetter("overflow", "notification", notification());
+		ThreeReasons letters = deadLetterThreeReasons();
 		JsonNode report = replay("{\"reason\":\"handler_failed\"}");
-		assertThat(report.path("selected").asInt()).isEqualTo(1);
-		assertThat(report.path("replayed").asInt()).isEqualTo(1);
-		assertThat(report.path("removed").asInt()).isEqualTo(1);
-		assertThat(report.path("stillFailing").asInt()).isZero();
-		assertThat(report.path("outcomes").path("processed").asInt()).isEqualTo(1);
-		assertThat(this.redis.opsForHash().get("orders:" + orderId, "status")).isEqualTo("received");
-		assertThat(entryIds()).containsExactly(invalid, overflow);
-		assertThat(this.meters.find("consumer.messages.received").tags("source", "replay", "channel", "replay").counter())
+		assertReport(report, 1, 1, 1, 0, "processed");
+		assertThat(this.service.orderField(letters.orderId(), "status")).isEqualTo("received");
+		assertThat(entryIds()).containsExactly(letters.invalid(), letters.overflow());
+		assertThat(this.service.meters().find("consumer.messages.received").tags("source", "replay", "channel", "replay").counter())
 			.isNotNull();
-		JsonNode listing = Http.get(this.port, "/actuator/deadletters").json();
+		JsonNode listing = this.service.get("/actuator/deadletters").json();
 		assertThat(listing.path("byReason").toString()).isEqualTo("{\"invalid_payload\":1,\"overflow\":1}");
 	}
 
 	@Test
 	void keepsAnEntryThatFailsAgainAndAddsNone() {
-		String orderId = uniqueId();
-		deadLetter("handler_failed", "order", validOrder(orderId));
-		String invalid = deadLetter("invalid_payload", "order", invalidOrder(uniqueId()));
-		String overflow = deadLetter("overflow", "notification", notification());
+		ThreeReasons letters = deadLetterThreeReasons();
 		JsonNode report = replay("{\"type\":\"order\"}");
-		assertThat(report.path("selected").asInt()).isEqualTo(2);
-		assertThat(report.path("replayed").asInt()).isEqualTo(2);
-		assertThat(report.path("removed").asInt()).isEqualTo(1);
-		assertThat(report.path("stillFailing").asInt()).isEqualTo(1);
-		assertThat(report.path("outcomes").path("rejected").asInt()).isEqualTo(1);
-		assertThat(this.redis.hasKey("orders:" + orderId)).isTrue();
+		assertReport(report, 2, 2, 1, 1, "rejected");
+		assertThat(this.service.hasOrder(letters.orderId())).isTrue();
 		// Dead letters are written by a background thread: make sure none arrives late.
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-			.until(() -> entryIds().equals(List.of(invalid, overflow)));
+			.until(() -> entryIds().equals(List.of(letters.invalid(), letters.overflow())));
 	}
 
 	@Test
@@ -161,9 +182,9 @@ class DeadLetterReplayIntegrationTests {
 		String newest = entryIds().get(2);
 		JsonNode report = replay("{\"limit\":2}");
 		assertThat(report.path("replayed").asInt()).isEqualTo(2);
-		assertThat(this.redis.hasKey("orders:" + ids.get(0))).isTrue();
-		assertThat(this.redis.hasKey("orders:" + ids.get(1))).isTrue();
-		assertThat(this.redis.hasKey("orders:" + ids.get(2))).isFalse();
+		assertThat(this.service.hasOrder(ids.get(0))).isTrue();
+		assertThat(this.service.hasOrder(ids.get(1))).isTrue();
+		assertThat(this.service.hasOrder(ids.get(2))).isFalse();
 		assertThat(entryIds()).containsExactly(newest);
 		assertThat(replay("{}").path("removed").asInt()).isEqualTo(1);
 		assertThat(entryIds()).isEmpty();
@@ -179,8 +200,8 @@ class DeadLetterReplayIntegrationTests {
 		JsonNode first = replay("{}");
 		assertThat(first.path("replayed").asInt()).isEqualTo(DeadLetterReplayer.DEFAULT_LIMIT);
 		assertThat(first.path("outcomes").path("processed").asInt()).isEqualTo(DeadLetterReplayer.DEFAULT_LIMIT);
-		assertThat(this.redis.hasKey("orders:" + ids.get(99))).isTrue();
-		assertThat(this.redis.hasKey("orders:" + ids.get(100))).isFalse();
+		assertThat(this.service.hasOrder(ids.get(99))).isTrue();
+		assertThat(this.service.hasOrder(ids.get(100))).isFalse();
 		JsonNode rest = replay("{\"limit\":1000}");
 		assertThat(rest.path("replayed").asInt()).isEqualTo(150);
 		assertThat(rest.path("outcomes").path("duplicate").asInt()).isZero();
@@ -201,12 +222,12 @@ class DeadLetterReplayIntegrationTests {
 	@Test
 	void removesEntriesWhoseSideEffectWasAlreadyAppliedAsDuplicates() {
 		String orderId = uniqueId();
-		this.redis.opsForHash().put("orders:" + orderId, "status", "shipped");
+		this.service.redis().opsForHash().put("orders:" + orderId, "status", "shipped");
 		deadLetter("handler_failed", "order", validOrder(orderId));
 		JsonNode report = replay("{\"reason\":\"handler_failed\",\"type\":\"order\",\"limit\":10}");
 		assertThat(report.path("outcomes").path("duplicate").asInt()).isEqualTo(1);
 		assertThat(report.path("removed").asInt()).isEqualTo(1);
-		assertThat(this.redis.opsForHash().get("orders:" + orderId, "status")).isEqualTo("shipped");
+		assertThat(this.service.orderField(orderId, "status")).isEqualTo("shipped");
 		assertThat(entryIds()).isEmpty();
 	}
 
@@ -219,23 +240,45 @@ class DeadLetterReplayIntegrationTests {
 		assertThat(report.path("selected").asInt()).isEqualTo(1);
 		assertThat(report.path("skipped").asInt()).isEqualTo(1);
 		assertThat(report.path("replayed").asInt()).isZero();
-		assertThat(this.redis.hasKey("orders:" + orderId)).isFalse();
+		assertThat(this.service.hasOrder(orderId)).isFalse();
 		assertThat(entryIds()).containsExactly(tooLarge);
 	}
 
 	@Test
 	void rejectsUnknownActionsReasonsAndLimits() {
 		deadLetter("handler_failed", "order", validOrder(uniqueId()));
-		assertThat(Http.post(this.port, "/actuator/deadletters/purge", "{}").status()).isEqualTo(404);
-		assertThat(Http.post(this.port, REPLAY, "{\"reason\":\"no_such_reason\"}").status()).isEqualTo(400);
-		assertThat(Http.post(this.port, REPLAY, "{\"limit\":0}").status()).isEqualTo(400);
-		assertThat(Http.post(this.port, REPLAY, "{\"limit\":\"many\"}").status()).isEqualTo(400);
-		assertThat(Http.get(this.port, "/actuator/deadletters?count=-1").status()).isEqualTo(400);
+		assertThat(this.service.post("/actuator/deadletters/purge", "{}").status()).isEqualTo(404);
+		assertThat(this.service.post(REPLAY, "{\"reason\":\"no_such_reason\"}").status()).isEqualTo(400);
+		assertThat(this.service.post(REPLAY, "{\"limit\":0}").status()).isEqualTo(400);
+		assertThat(this.service.post(REPLAY, "{\"limit\":\"many\"}").status()).isEqualTo(400);
+		assertThat(this.service.get("/actuator/deadletters?count=-1").status()).isEqualTo(400);
 		assertThat(entryIds()).hasSize(1);
 	}
 
-	private JsonNode replay(String body) {
-		Http.Response response = Http.post(this.port, REPLAY, body);
+	/**
+	 * Dead letters of three reasons, oldest first: a valid order that failed in its handler, an
+	 * invalid order, an overflowed notification.
+	 */
+	private ThreeReasons deadLetterThreeReasons() {
+		String orderId = uniqueId();
+		deadLetter("handler_failed", "order", validOrder(orderId));
+		String invalid = deadLetter("invalid_payload", "order", invalidOrder(uniqueId()));
+		String overflow = deadLetter("overflow", "notification", notification());
+		return new ThreeReasons(orderId, invalid, overflow);
+	}
+
+	/** The replay report's counts, and one entry of the outcome named. */
+	private static void assertReport(JsonNode report, int selected, int replayed, int removed, int stillFailing,
+			String outcome) {
+		assertThat(report.path("selected").asInt()).as("selected").isEqualTo(selected);
+		assertThat(report.path("replayed").asInt()).as("replayed").isEqualTo(replayed);
+		assertThat(report.path("removed").asInt()).as("removed").isEqualTo(removed);
+		assertThat(report.path("stillFailing").asInt()).as("stillFailing").isEqualTo(stillFailing);
+		assertThat(report.path("outcomes").path(outcome).asInt()).as(outcome).isEqualTo(1);
+	}
+
+	protected JsonNode replay(String body) {
+		Http.Response response = this.service.post(REPLAY, body);
 		assertThat(response.status()).as(response.body()).isEqualTo(200);
 		return response.json();
 	}
@@ -245,7 +288,7 @@ class DeadLetterReplayIntegrationTests {
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put("reason", reason);
 		fields.put("detail", "written by the test");
-		fields.put("source", "pubsub");
+		fields.put("source", source().mode());
 		fields.put("channel", "replay-test");
 		if (type != null) {
 			fields.put("type", type);
@@ -258,11 +301,11 @@ class DeadLetterReplayIntegrationTests {
 		fields.put("attempts", "3");
 		fields.put("at", "2026-11-24T10:00:00Z");
 		MapRecord<String, String, String> record = StreamRecords.newRecord().in(STREAM).ofMap(fields);
-		return this.redis.opsForStream().add(record).getValue();
+		return this.service.redis().opsForStream().add(record).getValue();
 	}
 
-	private List<String> entryIds() {
-		return this.redis.opsForStream()
+	protected List<String> entryIds() {
+		return this.service.redis().opsForStream()
 			.range(STREAM, Range.unbounded())
 			.stream()
 			.map((record) -> record.getId().getValue())
@@ -286,7 +329,17 @@ class DeadLetterReplayIntegrationTests {
 	}
 
 	private static String uniqueId() {
-		return "replay-" + UUID.randomUUID();
+		return Orders.uniqueId("replay");
+	}
+
+	/**
+	 * The dead letters {@link #deadLetterThreeReasons()} wrote.
+	 *
+	 * @param orderId the id of the valid order
+	 * @param invalid the entry id of the invalid order's dead letter
+	 * @param overflow the entry id of the notification's dead letter, the newest
+	 */
+	private record ThreeReasons(String orderId, String invalid, String overflow) {
 	}
 
 }

@@ -7,72 +7,46 @@ import java.util.UUID;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
-import io.messageconsumer.support.Http;
+import io.messageconsumer.support.Orders;
 import io.messageconsumer.support.RatePublisher;
-import io.messageconsumer.support.RedisProbe;
 import io.messageconsumer.support.RedisSentinelProcesses;
 import io.messageconsumer.support.RedisServerProcess;
-import io.messageconsumer.config.ConsumerInstance;
+import io.messageconsumer.support.Source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The service behind Redis Sentinel ({@code spring.data.redis.sentinel.*}): it consumes from the
- * master the Sentinel names, and after a {@code SENTINEL FAILOVER} under a steady publisher it
- * moves to the new master by itself.
+ * The Sentinel contract over pub/sub; and, after a {@code SENTINEL FAILOVER} under a steady
+ * publisher, the subscriber moves to the new master by itself.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "consumer.queue-capacity=100000", "consumer.retry.max-attempts=10" })
-@DirtiesContext
-class SentinelIntegrationTests {
+@TestPropertySource(properties = { "consumer.queue-capacity=100000", "consumer.retry.max-attempts=10" })
+class PubSubSentinelContractTests extends SentinelContractTests {
 
 	private static final int RATE = 200;
 
-	private static final RedisSentinelProcesses sentinel = RedisSentinelProcesses.start();
-
-	@Autowired
-	private StringRedisTemplate redis;
-
-	@Autowired
-	private MeterRegistry meters;
-
-	@Autowired
-	private ConsumerInstance instance;
-
-	@LocalServerPort
-	private int port;
-
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.sentinel.master", () -> RedisSentinelProcesses.MASTER_NAME);
-		registry.add("spring.data.redis.sentinel.nodes", sentinel::sentinelNodes);
+	@Override
+	protected Source source() {
+		return Source.pubSub();
 	}
 
-	@AfterAll
-	static void stopRedis() {
-		sentinel.close();
+	@Override
+	protected boolean readsOn(RedisServerProcess server) {
+		return isSubscribedOn(server);
 	}
 
 	@Test
 	void consumesFromTheMasterAndFollowsAFailover() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "readiness")));
+		RedisSentinelProcesses sentinel = sentinel();
+		this.service.awaitReady(Duration.ofSeconds(30));
 		RedisServerProcess oldMaster = sentinel.master();
 		assertThat(isSubscribedOn(oldMaster)).isTrue();
 		String first = "sentinel-" + UUID.randomUUID();
-		new RedisProbe(this.redis).publish("orders", order(first));
+		this.service.publish("orders", order(first));
 		await().atMost(Duration.ofSeconds(10)).until(() -> "received".equals(oldMaster.cli("HGET", "orders:" + first, "status")));
 		// The Sentinel look-ups are connections too, but no reconnect happened yet.
 		assertThat(reconnects()).isZero();
@@ -95,7 +69,7 @@ class SentinelIntegrationTests {
 			RedisServerProcess promoted = newMaster;
 			await().atMost(Duration.ofSeconds(30)).until(() -> isSubscribedOn(promoted));
 			long resubscribedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Http.health(this.port, "consumer")));
+			this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 			long upAt = System.nanoTime();
 			System.out.printf(
 					"Sentinel failover: new master named after %d ms, subscriber on it after %d ms, consumer UP after %d ms%n",
@@ -138,15 +112,15 @@ class SentinelIntegrationTests {
 		}
 		// The subscriber was moved once; the Sentinel's later demotion of the old master found it gone.
 		assertThat(reconnects()).isEqualTo(1);
-		assertThat(Http.health(this.port, "readiness")).isEqualTo("UP");
+		assertThat(this.service.health("readiness")).isEqualTo("UP");
 	}
 
 	private boolean isSubscribedOn(RedisServerProcess server) {
-		return server.cli("CLIENT", "LIST", "TYPE", "pubsub").contains(" name=" + this.instance.clientName() + " ");
+		return server.cli("CLIENT", "LIST", "TYPE", "pubsub").contains(" name=" + this.service.clientName() + " ");
 	}
 
 	private double reconnects() {
-		return this.meters.get("consumer.redis.reconnects").tag("source", "pubsub").counter().count();
+		return this.service.reconnects("pubsub");
 	}
 
 	private static long millis(long nanos) {
@@ -154,7 +128,7 @@ class SentinelIntegrationTests {
 	}
 
 	private static String order(String id) {
-		return "{\"type\":\"order\",\"id\":\"" + id + "\",\"customerId\":\"c-7\",\"total\":19.0,\"currency\":\"EUR\"}";
+		return Orders.customerOrder(id);
 	}
 
 }

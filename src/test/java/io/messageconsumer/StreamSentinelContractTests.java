@@ -15,58 +15,45 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.PendingMessages;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
-import io.messageconsumer.support.Http;
 import io.messageconsumer.support.RedisSentinelProcesses;
 import io.messageconsumer.support.RedisServerProcess;
+import io.messageconsumer.support.Source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The stream source behind Redis Sentinel: a {@code SENTINEL FAILOVER} while entries flow, after
+ * The Sentinel contract over streams; and a {@code SENTINEL FAILOVER} while entries flow, after
  * which the readers move to the new master by themselves and every entry the new master holds is
  * handled (its order stored there) and acknowledged: no acknowledged work is lost with the old
  * master.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "consumer.mode=stream", "consumer.streams.keys=orders-stream", "consumer.streams.block=200ms",
-				"consumer.streams.claim-min-idle=2s", "consumer.retry.max-attempts=10" })
-@DirtiesContext
-class StreamSentinelIntegrationTests {
+@TestPropertySource(properties = { "consumer.mode=stream", "consumer.streams.keys=orders-stream",
+		"consumer.streams.block=200ms", "consumer.streams.claim-min-idle=2s", "consumer.retry.max-attempts=10" })
+class StreamSentinelContractTests extends SentinelContractTests {
 
 	private static final String STREAM = "orders-stream";
 
 	private static final String GROUP = "message-consumer";
 
-	private static final RedisSentinelProcesses sentinel = RedisSentinelProcesses.start();
-
-	@LocalServerPort
-	private int port;
-
-	@DynamicPropertySource
-	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.sentinel.master", () -> RedisSentinelProcesses.MASTER_NAME);
-		registry.add("spring.data.redis.sentinel.nodes", sentinel::sentinelNodes);
+	@Override
+	protected Source source() {
+		return Source.stream(GROUP);
 	}
 
-	@AfterAll
-	static void stopRedis() {
-		sentinel.close();
+	@Override
+	protected boolean readsOn(RedisServerProcess server) {
+		return server.cli("CLIENT", "LIST").lines().anyMatch((line) -> line.contains("cmd=xreadgroup"));
 	}
 
 	@Test
 	void followsAFailoverAndHandlesEveryEntryTheNewMasterHolds() {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/readiness").healthStatus()));
+		RedisSentinelProcesses sentinel = sentinel();
+		this.service.awaitReady(Duration.ofSeconds(30));
 		String run = UUID.randomUUID().toString();
 		// Entries added at about 500/s, through the Sentinel, the whole time.
 		EntryAdder steady = new EntryAdder(sentinel.sentinelUrl(), run + "-steady");
@@ -81,8 +68,7 @@ class StreamSentinelIntegrationTests {
 			RedisServerProcess promoted = newMaster;
 			await().atMost(Duration.ofSeconds(30)).until(() -> readsOn(promoted));
 			long movedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> "UP".equals(Http.get(this.port, "/actuator/health/consumer").healthStatus()));
+			this.service.awaitHealth("consumer", "UP", Duration.ofSeconds(30));
 			System.out.printf("Stream failover: readers on the new master after %d ms%n",
 					TimeUnit.NANOSECONDS.toMillis(movedAt - failoverAt));
 			long mark = onNewMaster.added();
@@ -119,11 +105,6 @@ class StreamSentinelIntegrationTests {
 		finally {
 			client.shutdown();
 		}
-	}
-
-	/** Whether a stream reader of this service is connected to that server. */
-	private static boolean readsOn(RedisServerProcess server) {
-		return server.cli("CLIENT", "LIST").lines().anyMatch((line) -> line.contains("cmd=xreadgroup"));
 	}
 
 	private static Map<String, String> groupInfo(RedisCommands<String, String> commands) {
