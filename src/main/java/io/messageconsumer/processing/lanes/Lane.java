@@ -15,7 +15,6 @@ import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.AttemptResult;
-import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.support.LogText;
 
@@ -46,7 +45,7 @@ final class Lane {
 
 	private final BatchCollector batches;
 
-	private final MessagePipeline pipeline;
+	private final Stages stages;
 
 	private final Settlement settlement;
 
@@ -64,13 +63,13 @@ final class Lane {
 
 	private volatile Thread worker;
 
-	Lane(String name, int capacity, MessagePipeline pipeline, AtomicInteger inFlight) {
+	Lane(String name, int capacity, Stages stages, AtomicInteger inFlight) {
 		this.name = name;
 		this.capacity = capacity;
 		this.queue = new ArrayBlockingQueue<>(capacity + 1);
 		this.batches = new BatchCollector(this.queue, this.retries);
-		this.pipeline = pipeline;
-		this.settlement = pipeline.settlement();
+		this.stages = stages;
+		this.settlement = stages.settlement();
 		this.inFlight = inFlight;
 	}
 
@@ -141,7 +140,7 @@ final class Lane {
 				this.pending.decrementAndGet();
 				this.settlement.settle(each.delivery.message(), Disposition.failed(each.delivery.envelope(),
 						"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms",
-						each.delivery.attempt()));
+						each.delivery.attempt()), each.delivery.settled());
 				keys.add(each.key());
 			}
 		}
@@ -199,8 +198,8 @@ final class Lane {
 		List<AttemptResult> results;
 		try {
 			results = BatchCollector.startsBatch(works.get(0))
-					? this.pipeline.attemptAll(works.stream().map(Work::delivery).toList())
-					: List.of(this.pipeline.attempt(works.get(0).delivery));
+					? this.stages.attemptAll(works.stream().map(Work::delivery).toList())
+					: List.of(this.stages.attempt(works.get(0).delivery));
 		}
 		finally {
 			this.inFlight.addAndGet(-works.size());
@@ -237,10 +236,10 @@ final class Lane {
 		}
 		this.pending.decrementAndGet();
 		if (stopping) {
-			this.settlement.unprocessed(work.delivery.message(), disposition);
+			this.settlement.unprocessed(work.delivery.message(), disposition, work.delivery.settled());
 		}
 		else {
-			this.settlement.settle(work.delivery.message(), disposition);
+			this.settlement.settle(work.delivery.message(), disposition, work.delivery.settled());
 		}
 		this.retries.release(work.key());
 	}

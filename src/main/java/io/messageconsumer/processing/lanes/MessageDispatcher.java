@@ -2,6 +2,7 @@ package io.messageconsumer.processing.lanes;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,16 +13,17 @@ import org.springframework.context.SmartLifecycle;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.processing.invoke.HandlerDeadlines;
 
 /**
- * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
- * one worker. A source hands each message over and returns; the message is decoded and routed
- * on the way in, and goes to the lane of its ordering key (hash modulo the lane count), or to
- * the next lane in turn when it has none. Same key, same lane: publish order is kept per key,
- * different keys run in parallel, and there is no global lock.
+ * The one entry of the pipeline: a source hands each message over ({@link #dispatch}) and returns,
+ * a replay hands one over and waits for its outcome ({@link #submit}); the dispatcher runs the
+ * pipeline's {@link Stages} in order. The message is admitted (observed, decoded, routed) on the
+ * way in, and goes to the lane of its ordering key (hash modulo the lane count), or to the next
+ * lane in turn when it has none: keyed lanes, each a bounded queue with one worker. Same key,
+ * same lane: publish order is kept per key, different keys run in parallel, and there is no
+ * global lock.
  * <p>
  * A full lane dead-letters the message as {@code overflow}, after waiting up to
  * {@code overflowWait} when that is positive. On stop, the workers drain what is buffered for
@@ -38,7 +40,7 @@ public class MessageDispatcher implements SmartLifecycle {
 	/** A redeliverable message waits for room in its lane until the source is interrupted (stops). */
 	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
 
-	private final MessagePipeline pipeline;
+	private final Stages stages;
 
 	private final Settlement settlement;
 
@@ -72,24 +74,16 @@ public class MessageDispatcher implements SmartLifecycle {
 	private volatile Instant lastMessageAt;
 
 	/**
-	 * Create the dispatcher.
-	 * @param pipeline processes each message
-	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
-	 */
-	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
-		this(pipeline, settings, null);
-	}
-
-	/**
-	 * Create the dispatcher, watching for stuck workers on the handler deadlines' thread.
-	 * @param pipeline processes each message
+	 * Create the dispatcher, watching for stuck workers on the handler deadlines' thread; see
+	 * {@link io.messageconsumer.processing.MessagePipeline#dispatcher}.
+	 * @param stages the pipeline's steps
 	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
 	 * @param deadlines the thread the check for stuck workers runs on; {@code null} for one of its own
 	 */
-	public MessageDispatcher(MessagePipeline pipeline, Settings settings, HandlerDeadlines deadlines) {
+	public MessageDispatcher(Stages stages, Settings settings, HandlerDeadlines deadlines) {
 		this.sharedDeadlines = deadlines;
-		this.pipeline = pipeline;
-		this.settlement = pipeline.settlement();
+		this.stages = stages;
+		this.settlement = stages.settlement();
 		this.laneCount = settings.lanes();
 		this.laneCapacity = Math.max(1, settings.capacity() / settings.lanes());
 		this.overflowDetail = "lane full (" + this.laneCapacity + " messages: consumer.queue-capacity="
@@ -100,28 +94,44 @@ public class MessageDispatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * Hand a message to its lane; blocks only with a positive overflow wait and a full lane.
+	 * Hand a message over to be run to its outcome; blocks only with a positive overflow wait and
+	 * a full lane (a source that redelivers waits for room).
 	 * @param message the message
 	 */
 	public void dispatch(InboundMessage message) {
+		hand(message, null, message.acknowledgement().redelivers());
+	}
+
+	/**
+	 * Hand a message over to be run to its outcome, waiting for room in its lane: for a caller
+	 * that waits for the outcome (a replay).
+	 * @param message the message
+	 * @return completed with the message's outcome once it is settled
+	 */
+	public CompletableFuture<Disposition> submit(InboundMessage message) {
+		CompletableFuture<Disposition> settled = new CompletableFuture<>();
+		hand(message, settled, true);
+		return settled;
+	}
+
+	private void hand(InboundMessage message, CompletableFuture<Disposition> settled, boolean waitForRoom) {
 		this.lastMessageAt = message.receivedAt();
 		Lane[] current = this.lanes;
 		if (current == null || !this.accepting) {
 			this.settlement.refuse(message,
-					Disposition.rejected(DeadLetterReason.SHUTDOWN, "received while the consumer is stopped", null));
+					Disposition.rejected(DeadLetterReason.SHUTDOWN, "received while the consumer is stopped", null),
+					settled);
 			return;
 		}
-		this.pipeline.received(message);
-		Delivery delivery = this.pipeline.prepare(message);
+		Delivery delivery = this.stages.admit(message, settled);
 		if (delivery == null) {
 			return;
 		}
 		Lane lane = current[laneIndex(delivery.key())];
 		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
-		long wait = message.redeliverable() ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos;
-		if (!lane.offer(delivery, wait)) {
+		if (!lane.offer(delivery, waitForRoom ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos)) {
 			this.settlement.unprocessed(message,
-					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()));
+					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()), settled);
 		}
 	}
 
@@ -134,8 +144,7 @@ public class MessageDispatcher implements SmartLifecycle {
 	 */
 	public void reject(InboundMessage message, DeadLetterReason reason, String detail) {
 		this.lastMessageAt = message.receivedAt();
-		this.pipeline.received(message);
-		this.pipeline.reject(message, reason, detail);
+		this.stages.reject(message, reason, detail);
 	}
 
 	private int laneIndex(String key) {
@@ -181,7 +190,7 @@ public class MessageDispatcher implements SmartLifecycle {
 		}
 		Lane[] created = new Lane[this.laneCount];
 		for (int i = 0; i < created.length; i++) {
-			created[i] = new Lane("lane-" + (i + 1), this.laneCapacity, this.pipeline, this.inFlight);
+			created[i] = new Lane("lane-" + (i + 1), this.laneCapacity, this.stages, this.inFlight);
 			created[i].start();
 		}
 		this.lanes = created;

@@ -3,31 +3,23 @@ package io.messageconsumer.processing.lanes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
-import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,15 +29,15 @@ class MessageDispatcherTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private final ValidatorFactory validatorFactory = Validation.buildDefaultValidatorFactory();
-
 	private final BlockingHandler handler = new BlockingHandler();
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
-			new MessageRouter(Map.of("blockingHandler", this.handler)), this.validatorFactory.getValidator(),
-			HandlerInvoker.DIRECT, RetryBackOff.NONE, List.of(this.listener));
+	private final ProcessorFixture pipeline = ProcessorFixture.builder()
+		.handlers(this.handler)
+		.listeners(this.listener)
+		.maxBytes(4096)
+		.build();
 
 	private final List<MessageDispatcher> dispatchers = new ArrayList<>();
 
@@ -53,12 +45,12 @@ class MessageDispatcherTests {
 	void stopDispatchers() {
 		this.handler.release.countDown();
 		this.dispatchers.forEach(MessageDispatcher::stop);
-		this.validatorFactory.close();
+		this.pipeline.close();
 	}
 
 	@Test
 	void blockPolicyWaitsForRoomBeforeOverflowing() {
-		MessageDispatcher dispatcher = new MessageDispatcher(this.pipeline,
+		MessageDispatcher dispatcher = this.pipeline.dispatcher(
 				new MessageDispatcher.Settings(1, 2, Duration.ofMillis(300), Duration.ofMinutes(5), Duration.ofSeconds(10)));
 		this.dispatchers.add(dispatcher);
 		dispatcher.start();
@@ -218,7 +210,7 @@ class MessageDispatcherTests {
 	}
 
 	private MessageDispatcher dispatcher(int concurrency, int capacity, Duration drainTimeout) {
-		return new MessageDispatcher(this.pipeline, new MessageDispatcher.Settings(concurrency, capacity, Duration.ZERO,
+		return this.pipeline.dispatcher(new MessageDispatcher.Settings(concurrency, capacity, Duration.ZERO,
 				Duration.ofMinutes(5), drainTimeout));
 	}
 

@@ -1,0 +1,23 @@
+package io.messageconsumer.processing;
+
+import io.messageconsumer.processing.invoke.HandlerInvoker;
+
+/**
+ * Attempt step: calls the handler once through the invoker (with its decorators: the handler
+ * timeout); what it throws fails the attempt.
+ */
+final class InvokeHandler implements Step<Attempt> {
+
+	private final HandlerInvoker invoker;
+
+	InvokeHandler(HandlerInvoker invoker) {
+		this.invoker = invoker;
+	}
+
+	@Override
+	public void apply(Attempt attempt, Chain<Attempt> next) throws Exception {
+		attempt.result = this.invoker.invoke(attempt.delivery.handler(), attempt.payload, attempt.context());
+		next.proceed(attempt);
+	}
+
+}
