@@ -6,13 +6,7 @@ import io.messageconsumer.decode.PayloadBinder;
  * Attempt step: binds the payload to the handler's record and validates it (Bean Validation); a
  * payload that does not bind or is invalid is rejected.
  */
-final class BindPayload implements Step<Attempt> {
-
-	private final PayloadBinder binder;
-
-	BindPayload(PayloadBinder binder) {
-		this.binder = binder;
-	}
+record BindPayload(PayloadBinder binder) implements Step<Attempt> {
 
 	@Override
 	public void apply(Attempt attempt, Chain<Attempt> next) throws Exception {

@@ -6,13 +6,7 @@ import io.messageconsumer.processing.invoke.HandlerInvoker;
  * Attempt step: calls the handler once through the invoker (with its decorators: the handler
  * timeout); what it throws fails the attempt.
  */
-final class InvokeHandler implements Step<Attempt> {
-
-	private final HandlerInvoker invoker;
-
-	InvokeHandler(HandlerInvoker invoker) {
-		this.invoker = invoker;
-	}
+record InvokeHandler(HandlerInvoker invoker) implements Step<Attempt> {
 
 	@Override
 	public void apply(Attempt attempt, Chain<Attempt> next) throws Exception {

@@ -7,16 +7,7 @@ import io.messageconsumer.decode.MessageRouter;
  * Admission step: finds the handler of the message's type (an unknown type is rejected) and the
  * message's ordering key, the payload member the handler names, which chooses its lane.
  */
-final class RouteByType implements Step<Arrival> {
-
-	private final MessageRouter router;
-
-	private final EnvelopeDecoder decoder;
-
-	RouteByType(MessageRouter router, EnvelopeDecoder decoder) {
-		this.router = router;
-		this.decoder = decoder;
-	}
+record RouteByType(MessageRouter router, EnvelopeDecoder decoder) implements Step<Arrival> {
 
 	@Override
 	public void apply(Arrival arrival, Chain<Arrival> next) throws Exception {

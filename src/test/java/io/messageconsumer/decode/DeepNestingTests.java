@@ -7,12 +7,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.ProcessorFixture;
+import io.messageconsumer.processing.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +26,7 @@ class DeepNestingTests {
 	void bindsAnUntypedMemberNestedToTheHighestConfigurableDepthOnASmallStack() throws InterruptedException {
 		JsonLimits limits = new JsonLimits(MAX_CONFIGURABLE_DEPTH, 100, 1024, 65_536, 65_536, 65_536);
 		ProcessorFixture pipeline = ProcessorFixture.builder()
-			.handlers(new DeepHandler())
+			.handlers(new TestHandler<>("deep", Deep.class))
 			.decoder(new EnvelopeDecoder(MessageJson.create(limits), 65_536))
 			.build();
 		int inner = MAX_CONFIGURABLE_DEPTH - 2;
@@ -53,25 +51,6 @@ class DeepNestingTests {
 
 	/** A payload with an untyped member. */
 	record Deep(Object value) {
-	}
-
-	private static final class DeepHandler implements MessageHandler<Deep> {
-
-		@Override
-		public String type() {
-			return "deep";
-		}
-
-		@Override
-		public Class<Deep> payloadType() {
-			return Deep.class;
-		}
-
-		@Override
-		public HandlerResult handle(Deep message, MessageContext context) {
-			return HandlerResult.PROCESSED;
-		}
-
 	}
 
 }

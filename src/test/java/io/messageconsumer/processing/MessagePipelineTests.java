@@ -19,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.notification.NotificationMessage;
 import io.messageconsumer.order.OrderMessage;
 import io.messageconsumer.message.DeadLetterReason;
@@ -36,11 +35,11 @@ class MessagePipelineTests {
 
 	private static final int MAX_ATTEMPTS = 3;
 
-	private final RecordingHandler<Widget> widgets = new RecordingHandler<>("widget", Widget.class);
+	private final TestHandler<Widget> widgets = new TestHandler<>("widget", Widget.class);
 
-	private final RecordingHandler<OrderMessage> orders = new RecordingHandler<>("order", OrderMessage.class);
+	private final TestHandler<OrderMessage> orders = new TestHandler<>("order", OrderMessage.class);
 
-	private final RecordingHandler<NotificationMessage> notifications = new RecordingHandler<>("notification",
+	private final TestHandler<NotificationMessage> notifications = new TestHandler<>("notification",
 			NotificationMessage.class);
 
 	private final RetryBackOff retryBackOff = new RetryBackOff(MAX_ATTEMPTS, Duration.ofMillis(1), 2.0,
@@ -455,53 +454,6 @@ class MessagePipelineTests {
 	}
 
 	record Widget(@NotBlank String name, @Positive int quantity) {
-	}
-
-	@FunctionalInterface
-	interface Behaviour<T> {
-
-		HandlerResult handle(T payload, MessageContext context) throws Exception;
-
-	}
-
-	static final class RecordingHandler<T> implements MessageHandler<T> {
-
-		private final String type;
-
-		private final Class<T> payloadType;
-
-		final List<T> payloads = new CopyOnWriteArrayList<>();
-
-		final List<MessageContext> contexts = new CopyOnWriteArrayList<>();
-
-		volatile Behaviour<T> behaviour = (payload, context) -> HandlerResult.PROCESSED;
-
-		RecordingHandler(String type, Class<T> payloadType) {
-			this.type = type;
-			this.payloadType = payloadType;
-		}
-
-		@Override
-		public String type() {
-			return this.type;
-		}
-
-		@Override
-		public Class<T> payloadType() {
-			return this.payloadType;
-		}
-
-		@Override
-		public HandlerResult handle(T payload, MessageContext context) throws Exception {
-			this.payloads.add(payload);
-			this.contexts.add(context);
-			return this.behaviour.handle(payload, context);
-		}
-
-		int calls() {
-			return this.contexts.size();
-		}
-
 	}
 
 }

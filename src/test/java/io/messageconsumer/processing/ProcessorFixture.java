@@ -152,11 +152,13 @@ public final class ProcessorFixture implements AutoCloseable {
 			return this;
 		}
 
+		/** What takes rejected and failed messages; by default it records nothing and acknowledges. */
 		public Builder recoverer(DeadLetterRecoverer recoverer) {
 			this.recoverer = recoverer;
 			return this;
 		}
 
+		/** How often a failing handler is tried; by default once. */
 		public Builder retry(RetryBackOff retry) {
 			this.retry = retry;
 			return this;
@@ -167,6 +169,7 @@ public final class ProcessorFixture implements AutoCloseable {
 			return retry(new RetryBackOff(maxAttempts, backoff, 1.0, backoff));
 		}
 
+		/** What calls the handler (a {@code TimeoutHandlerInvoker} for timeouts); by default directly. */
 		public Builder invoker(HandlerInvoker invoker) {
 			this.invoker = invoker;
 			return this;
@@ -183,6 +186,7 @@ public final class ProcessorFixture implements AutoCloseable {
 			return decoder(new EnvelopeDecoder(MessageJson.create(maxBytes), maxBytes));
 		}
 
+		/** The Bean Validation validator; by default one of a factory the fixture closes. */
 		public Builder validator(Validator validator) {
 			this.validator = validator;
 			return this;

@@ -57,9 +57,7 @@ public final class Settlement {
 			}
 		}
 		finally {
-			if (settled != null) {
-				settled.complete(disposition);
-			}
+			complete(settled, disposition);
 		}
 	}
 
@@ -82,13 +80,7 @@ public final class Settlement {
 	 * @param settled completed once the message is settled or released, or {@code null}
 	 */
 	public void unprocessed(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
-		if (message.acknowledgement().redelivers()) {
-			message.acknowledgement().release();
-			if (settled != null) {
-				settled.complete(disposition);
-			}
-		}
-		else {
+		if (!released(message, disposition, settled)) {
 			settle(message, disposition, settled);
 		}
 	}
@@ -101,15 +93,27 @@ public final class Settlement {
 	 * @param settled completed once the message is settled or released, or {@code null}
 	 */
 	public void refuse(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
-		if (message.acknowledgement().redelivers()) {
-			message.acknowledgement().release();
-			if (settled != null) {
-				settled.complete(disposition);
-			}
-			return;
+		if (!released(message, disposition, settled)) {
+			this.observers.onReceived(message);
+			settle(message, disposition, settled);
 		}
-		this.observers.onReceived(message);
-		settle(message, disposition, settled);
+	}
+
+	/** Give a message back to a source that redelivers it; {@code false} when its source does not. */
+	private static boolean released(InboundMessage message, Disposition disposition,
+			CompletableFuture<Disposition> settled) {
+		if (!message.acknowledgement().redelivers()) {
+			return false;
+		}
+		message.acknowledgement().release();
+		complete(settled, disposition);
+		return true;
+	}
+
+	private static void complete(CompletableFuture<Disposition> settled, Disposition disposition) {
+		if (settled != null) {
+			settled.complete(disposition);
+		}
 	}
 
 }

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
+import io.messageconsumer.processing.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +39,11 @@ class LaneBatchTests {
 
 	private final BatchRecorder batches = new BatchRecorder();
 
-	private final SingleRecorder singles = new SingleRecorder();
+	/** A plain handler that only records where it ran among the batches. */
+	private final TestHandler<Item> singles = new TestHandler<>("single", Item.class, (message, context) -> {
+		this.batches.order.add(message.id());
+		return HandlerResult.PROCESSED;
+	});
 
 	private final RecordingListener listener = new RecordingListener();
 
@@ -245,27 +249,6 @@ class LaneBatchTests {
 				// a handler that ignores the interrupt: the lane must abandon it
 			}
 		}
-	}
-
-	/** A plain handler that only records where it ran among the batches. */
-	final class SingleRecorder implements MessageHandler<Item> {
-
-		@Override
-		public String type() {
-			return "single";
-		}
-
-		@Override
-		public Class<Item> payloadType() {
-			return Item.class;
-		}
-
-		@Override
-		public HandlerResult handle(Item message, MessageContext context) {
-			LaneBatchTests.this.batches.order.add(message.id());
-			return HandlerResult.PROCESSED;
-		}
-
 	}
 
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.Acknowledgement;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
@@ -26,6 +25,7 @@ import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
 import io.messageconsumer.processing.failure.RetryBackOff;
+import io.messageconsumer.processing.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -347,7 +347,7 @@ class LaneTests {
 	 * Records each attempt as {@code id#attempt}; fails the first attempts of some ids, and
 	 * blocks others until {@link #release}, ignoring interrupts.
 	 */
-	static final class ScriptedHandler implements MessageHandler<Object> {
+	static final class ScriptedHandler extends TestHandler<Object> {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
@@ -364,6 +364,11 @@ class LaneTests {
 		private final List<String> stuck = new CopyOnWriteArrayList<>();
 
 		private final List<String> failWhenInterrupted = new CopyOnWriteArrayList<>();
+
+		ScriptedHandler() {
+			super("job", Object.class, "key", null);
+			this.behaviour = this::script;
+		}
 
 		void failAttempts(String id, int attempts) {
 			this.failures.put(id, attempts);
@@ -385,23 +390,7 @@ class LaneTests {
 			return this.times.get(second) - this.times.get(first);
 		}
 
-		@Override
-		public String type() {
-			return "job";
-		}
-
-		@Override
-		public Class<Object> payloadType() {
-			return Object.class;
-		}
-
-		@Override
-		public String orderingKey() {
-			return "key";
-		}
-
-		@Override
-		public HandlerResult handle(Object message, MessageContext context) {
+		private HandlerResult script(Object message, MessageContext context) {
 			String attempt = context.id() + "#" + context.attempt();
 			this.times.put(attempt, System.nanoTime());
 			this.threads.put(attempt, Thread.currentThread());

@@ -12,14 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
+import io.messageconsumer.processing.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,7 +84,7 @@ class MessageDispatcherTests {
 		assertThat(accepted).map(this.listener::outcomeOf)
 			.extracting(Disposition::outcome)
 			.containsOnly(Outcome.PROCESSED);
-		assertThat(this.handler.ids).containsExactly("m1", "m2", "m3");
+		assertThat(this.handler.ids()).containsExactly("m1", "m2", "m3");
 	}
 
 	@Test
@@ -144,7 +143,7 @@ class MessageDispatcherTests {
 		await().atMost(WAIT).until(() -> !this.listener.outcomesOf(accepted.get(0)).isEmpty());
 		assertThat(this.listener.outcomeOf(accepted.get(0)).outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(this.listener.outcomes()).hasSize(3);
-		assertThat(this.handler.ids).containsExactly("m1");
+		assertThat(this.handler.ids()).containsExactly("m1");
 	}
 
 	@Test
@@ -196,7 +195,7 @@ class MessageDispatcherTests {
 			.extracting(Disposition::reason)
 			.contains(null, DeadLetterReason.INVALID_JSON)
 			.isSubsetOf(null, DeadLetterReason.INVALID_JSON, DeadLetterReason.OVERFLOW);
-		assertThat(this.handler.ids).hasSize((int) messages.stream()
+		assertThat(this.handler.ids()).hasSize((int) messages.stream()
 			.map(this.listener::outcomeOf)
 			.filter((disposition) -> disposition.outcome() == Outcome.PROCESSED)
 			.count());
@@ -230,30 +229,19 @@ class MessageDispatcherTests {
 	}
 
 	/** Blocks every message until {@link #release} opens; an interrupt fails the message. */
-	static final class BlockingHandler implements MessageHandler<Object> {
+	static final class BlockingHandler extends TestHandler<Object> {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
 		final AtomicInteger started = new AtomicInteger();
 
-		final List<String> ids = new CopyOnWriteArrayList<>();
-
-		@Override
-		public String type() {
-			return "block";
-		}
-
-		@Override
-		public Class<Object> payloadType() {
-			return Object.class;
-		}
-
-		@Override
-		public HandlerResult handle(Object message, MessageContext context) throws InterruptedException {
-			this.ids.add(context.id());
-			this.started.incrementAndGet();
-			this.release.await();
-			return HandlerResult.PROCESSED;
+		BlockingHandler() {
+			super("block", Object.class, null);
+			this.behaviour = (message, context) -> {
+				this.started.incrementAndGet();
+				this.release.await();
+				return HandlerResult.PROCESSED;
+			};
 		}
 
 	}
