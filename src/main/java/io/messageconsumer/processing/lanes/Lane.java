@@ -11,11 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.messageconsumer.handler.BatchMessageHandler;
-import io.messageconsumer.message.DeadLetterReason;
-import io.messageconsumer.message.Disposition;
-import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.AttemptResult;
-import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -47,7 +43,7 @@ final class Lane {
 
 	private final Stages stages;
 
-	private final Settlement settlement;
+	private final LaneOutcomes outcomes;
 
 	private final AtomicInteger inFlight;
 
@@ -69,7 +65,7 @@ final class Lane {
 		this.queue = new ArrayBlockingQueue<>(capacity + 1);
 		this.batches = new BatchCollector(this.queue, this.retries);
 		this.stages = stages;
-		this.settlement = stages.settlement();
+		this.outcomes = new LaneOutcomes(this.retries, stages.settlement(), this.pending);
 		this.inFlight = inFlight;
 	}
 
@@ -137,10 +133,7 @@ final class Lane {
 		List<String> keys = new ArrayList<>(running.size());
 		for (Work each : running) {
 			if (each == work || each.leaveRunning(Work.ABANDONED)) {
-				this.pending.decrementAndGet();
-				this.settlement.settle(each.delivery.message(), Disposition.failed(each.delivery.envelope(),
-						"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms",
-						each.delivery.attempt()), each.delivery.settled());
+				this.outcomes.abandoned(each, maxNanos);
 				keys.add(each.key());
 			}
 		}
@@ -212,36 +205,9 @@ final class Lane {
 		this.current = null;
 		for (int i = 0; i < works.size(); i++) {
 			if (i == 0 || works.get(i).leaveRunning(Work.FINISHED)) {
-				finish(works.get(i), results.get(i));
+				this.outcomes.finish(works.get(i), results.get(i));
 			}
 		}
-	}
-
-	/**
-	 * After an attempt: a failure with attempts left waits aside for its retry; otherwise the
-	 * message settles. One that failed because the lane was aborted at shutdown (its worker
-	 * interrupted, or its retry no longer possible) is unprocessed: a stream entry goes back to
-	 * its source, as the queued ones do, rather than to the dead letters.
-	 */
-	private void finish(Work work, AttemptResult result) {
-		Disposition disposition = result.disposition();
-		if (disposition == null && this.retries.schedule(result.retry(), result.retryAfterNanos())) {
-			return;
-		}
-		boolean stopping = this.retries.isClosed()
-				&& (disposition == null || disposition.outcome() == Outcome.FAILED);
-		if (disposition == null) {
-			disposition = Disposition.rejected(DeadLetterReason.SHUTDOWN,
-					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope());
-		}
-		this.pending.decrementAndGet();
-		if (stopping) {
-			this.settlement.unprocessed(work.delivery.message(), disposition, work.delivery.settled());
-		}
-		else {
-			this.settlement.settle(work.delivery.message(), disposition, work.delivery.settled());
-		}
-		this.retries.release(work.key());
 	}
 
 }

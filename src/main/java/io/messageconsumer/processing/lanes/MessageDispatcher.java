@@ -3,11 +3,7 @@ package io.messageconsumer.processing.lanes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import io.messageconsumer.message.DeadLetterReason;
@@ -35,8 +31,6 @@ public class MessageDispatcher implements SmartLifecycle {
 	/** Stops after the sources (which stop first) and before the dead-letter writer. */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
 
-	private static final Log logger = LogFactory.getLog(MessageDispatcher.class);
-
 	/** A redeliverable message waits for room in its lane until the source is interrupted (stops). */
 	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
 
@@ -52,24 +46,15 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private final long overflowWaitNanos;
 
-	private final long stuckAfterNanos;
-
 	private final Duration drainTimeout;
+
+	private final StuckWorkers stuckWorkers;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private final AtomicInteger nextLane = new AtomicInteger();
-
-	private volatile Lane[] lanes;
+	private volatile Lanes lanes;
 
 	private volatile boolean accepting;
-
-	/** Where the check for stuck workers runs: shared with the handler timeout, or the dispatcher's own. */
-	private final HandlerDeadlines sharedDeadlines;
-
-	private HandlerDeadlines ownDeadlines;
-
-	private ScheduledFuture<?> watchdog;
 
 	private volatile Instant lastMessageAt;
 
@@ -81,7 +66,6 @@ public class MessageDispatcher implements SmartLifecycle {
 	 * @param deadlines the thread the check for stuck workers runs on; {@code null} for one of its own
 	 */
 	public MessageDispatcher(Stages stages, Settings settings, HandlerDeadlines deadlines) {
-		this.sharedDeadlines = deadlines;
 		this.stages = stages;
 		this.settlement = stages.settlement();
 		this.laneCount = settings.lanes();
@@ -89,8 +73,8 @@ public class MessageDispatcher implements SmartLifecycle {
 		this.overflowDetail = "lane full (" + this.laneCapacity + " messages: consumer.queue-capacity="
 				+ settings.capacity() + " over " + settings.lanes() + " lanes)";
 		this.overflowWaitNanos = settings.overflowWait().toNanos();
-		this.stuckAfterNanos = settings.stuckAfter().toNanos();
 		this.drainTimeout = settings.drainTimeout();
+		this.stuckWorkers = new StuckWorkers(settings.stuckAfter(), deadlines);
 	}
 
 	/**
@@ -116,7 +100,7 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private void hand(InboundMessage message, CompletableFuture<Disposition> settled, boolean waitForRoom) {
 		this.lastMessageAt = message.receivedAt();
-		Lane[] current = this.lanes;
+		Lanes current = this.lanes;
 		if (current == null || !this.accepting) {
 			this.settlement.refuse(message,
 					Disposition.rejected(DeadLetterReason.SHUTDOWN, "received while the consumer is stopped", null),
@@ -127,7 +111,7 @@ public class MessageDispatcher implements SmartLifecycle {
 		if (delivery == null) {
 			return;
 		}
-		Lane lane = current[laneIndex(delivery.key())];
+		Lane lane = current.laneFor(delivery.key());
 		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
 		if (!lane.offer(delivery, waitForRoom ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos)) {
 			this.settlement.unprocessed(message,
@@ -147,24 +131,13 @@ public class MessageDispatcher implements SmartLifecycle {
 		this.stages.reject(message, reason, detail);
 	}
 
-	private int laneIndex(String key) {
-		int hash = (key != null) ? key.hashCode() : this.nextLane.getAndIncrement();
-		return Math.floorMod(hash, this.laneCount);
-	}
-
 	/**
 	 * Messages buffered and not yet taken by a worker.
 	 * @return the queue depth over all lanes
 	 */
 	public int queueDepth() {
-		Lane[] current = this.lanes;
-		int depth = 0;
-		if (current != null) {
-			for (Lane lane : current) {
-				depth += lane.depth();
-			}
-		}
-		return depth;
+		Lanes current = this.lanes;
+		return (current != null) ? current.depth() : 0;
 	}
 
 	/**
@@ -188,43 +161,21 @@ public class MessageDispatcher implements SmartLifecycle {
 		if (this.lanes != null) {
 			return;
 		}
-		Lane[] created = new Lane[this.laneCount];
-		for (int i = 0; i < created.length; i++) {
-			created[i] = new Lane("lane-" + (i + 1), this.laneCapacity, this.stages, this.inFlight);
-			created[i].start();
-		}
+		Lanes created = new Lanes(this.laneCount, this.laneCapacity, this.stages, this.inFlight);
 		this.lanes = created;
 		this.accepting = true;
-		HandlerDeadlines deadlines = this.sharedDeadlines;
-		if (deadlines == null) {
-			deadlines = this.ownDeadlines = new HandlerDeadlines(Duration.ofNanos(this.stuckAfterNanos));
-		}
-		this.watchdog = deadlines.checkEvery(Duration.ofSeconds(1), this::abandonStuckHandlers);
-	}
-
-	private void abandonStuckHandlers() {
-		Lane[] current = this.lanes;
-		if (current != null) {
-			long now = System.nanoTime();
-			for (Lane lane : current) {
-				lane.abandonIfStuck(this.stuckAfterNanos, now);
-			}
-		}
+		this.stuckWorkers.watch(created);
 	}
 
 	@Override
 	public synchronized void stop() {
-		Lane[] current = this.lanes;
+		Lanes current = this.lanes;
 		if (current == null) {
 			return;
 		}
 		this.accepting = false;
-		LaneDrain.drain(current, this.inFlight.get(), this.drainTimeout, this.settlement);
-		this.watchdog.cancel(false);
-		if (this.ownDeadlines != null) {
-			this.ownDeadlines.close();
-			this.ownDeadlines = null;
-		}
+		current.drain(this.drainTimeout, this.settlement);
+		this.stuckWorkers.stop();
 		this.lanes = null;
 	}
 
