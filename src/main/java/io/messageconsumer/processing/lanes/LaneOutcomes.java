@@ -12,21 +12,12 @@ import io.messageconsumer.processing.failure.Settlement;
 /**
  * What becomes of a lane's work once its attempt is over, or once the lane gives up on it: it
  * waits aside for its retry, or it settles, and the lane counts it off its pending messages.
+ *
+ * @param retries the lane's retries, waiting aside
+ * @param settlement settles what is over
+ * @param pending the lane's messages not yet settled: queued, waiting, being retried or running
  */
-final class LaneOutcomes {
-
-	private final KeyedRetryQueue retries;
-
-	private final Settlement settlement;
-
-	/** Messages in the lane not yet settled: queued, waiting, being retried or running. */
-	private final AtomicInteger pending;
-
-	LaneOutcomes(KeyedRetryQueue retries, Settlement settlement, AtomicInteger pending) {
-		this.retries = retries;
-		this.settlement = settlement;
-		this.pending = pending;
-	}
+record LaneOutcomes(KeyedRetryQueue retries, Settlement settlement, AtomicInteger pending) {
 
 	/**
 	 * After an attempt: a failure with attempts left waits aside for its retry; otherwise the

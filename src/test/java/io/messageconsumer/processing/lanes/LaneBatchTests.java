@@ -180,7 +180,7 @@ class LaneBatchTests {
 	}
 
 	/** Records each call's ids; can fail calls, answer duplicates, or return a result short. */
-	final class BatchRecorder implements BatchMessageHandler<Item> {
+	final class BatchRecorder extends TestHandler<Item> implements BatchMessageHandler<Item> {
 
 		final List<List<String>> calls = new CopyOnWriteArrayList<>();
 
@@ -200,14 +200,14 @@ class LaneBatchTests {
 
 		volatile Thread stuckThread;
 
-		@Override
-		public String type() {
-			return "batch";
+		BatchRecorder() {
+			super("batch", Item.class);
 		}
 
+		/** A retry runs on its own, through {@link #handleAll}. */
 		@Override
-		public Class<Item> payloadType() {
-			return Item.class;
+		public HandlerResult handle(Item message, MessageContext context) throws Exception {
+			return BatchMessageHandler.super.handle(message, context);
 		}
 
 		@Override
