@@ -73,13 +73,16 @@ final class Lane {
 		startWorker(List.of());
 	}
 
-	/** Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full or interrupted. */
+	/**
+	 * Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full,
+	 * interrupted, or closed while waiting (a replay waiting for room must not wait past the stop).
+	 */
 	boolean offer(Delivery delivery, long waitNanos) {
 		long deadline = System.nanoTime() + waitNanos;
 		// The capacity counts what waits; the one message running is on top of it.
 		while (this.pending.incrementAndGet() > this.capacity + 1) {
 			this.pending.decrementAndGet();
-			if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+			if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted() || this.closing) {
 				return false;
 			}
 			LockSupport.parkNanos(50_000);

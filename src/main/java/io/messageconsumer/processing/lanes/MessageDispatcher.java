@@ -31,7 +31,7 @@ public class MessageDispatcher implements SmartLifecycle {
 	/** Stops after the sources (which stop first) and before the dead-letter writer. */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
 
-	/** A redeliverable message waits for room in its lane until the source is interrupted (stops). */
+	/** A message a source redelivers, or whose caller waits for it, waits for room until interrupted or stopped. */
 	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
 
 	private final Stages stages;

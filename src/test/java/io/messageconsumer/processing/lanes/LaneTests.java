@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -294,6 +295,17 @@ class LaneTests {
 		assertThat(released).hasValue(1);
 		assertThat(acknowledged).hasValue(0);
 		assertThat(this.handler.starts()).containsExactly("a#1");
+	}
+
+	@Test
+	void anOfferWaitingForRoomGivesUpWhenTheLaneCloses() throws Exception {
+		this.lane = new Lane("lane-test", 1, this.pipeline.stages(), this.inFlight);
+		offer("a", "k-a");
+		offer("b", "k-b");
+		Delivery waiting = this.pipeline.stages().admit(message(json("c", "k-c")), null);
+		CompletableFuture<Boolean> offered = CompletableFuture.supplyAsync(() -> this.lane.offer(waiting, Long.MAX_VALUE / 4));
+		this.lane.close();
+		assertThat(offered.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
 	}
 
 	@Test
