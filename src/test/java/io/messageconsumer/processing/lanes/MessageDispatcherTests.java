@@ -201,6 +201,25 @@ class MessageDispatcherTests {
 			.count());
 	}
 
+	@Test
+	void submitCompletesWithTheOutcomeOfAMessageRefusedWhileStopped() {
+		MessageDispatcher dispatcher = dispatcher(1, 2, Duration.ofSeconds(10));
+		InboundMessage message = message(json("m1"));
+		Disposition disposition = dispatcher.submit(message).join();
+		assertThat(disposition.reason()).isEqualTo(DeadLetterReason.SHUTDOWN);
+		assertThat(this.listener.outcomeOf(message)).isEqualTo(disposition);
+	}
+
+	@Test
+	void submitCompletesWithTheOutcomeOnceTheMessageIsSettled() {
+		this.handler.release.countDown();
+		MessageDispatcher dispatcher = started(1, 2, Duration.ofSeconds(10));
+		InboundMessage message = message(json("m1"));
+		Disposition disposition = dispatcher.submit(message).join();
+		assertThat(disposition.outcome()).isEqualTo(Outcome.PROCESSED);
+		assertThat(this.listener.outcomeOf(message)).isEqualTo(disposition);
+	}
+
 	private MessageDispatcher started(int concurrency, int capacity, Duration drainTimeout) {
 		MessageDispatcher dispatcher = dispatcher(concurrency, capacity, drainTimeout);
 		this.dispatchers.add(dispatcher);
