@@ -100,7 +100,8 @@ class PipelineConfiguration {
 				retry.maxBackoff());
 		// Each attempt is bounded by the timeout; the lanes retry failed attempts without blocking other keys.
 		// The observers, in the order they are told; what becomes of each message is the settlement's
-		// alone: acknowledged once handled, or once the dead-letter writer has recorded it.
+		// alone: acknowledged once handled, or once the dead-letter writer has recorded it. The steps
+		// themselves are composed in MessagePipeline; the dispatcher below is their one entry.
 		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryBackOff,
 				List.of(gapTracker, metrics, outcomeLogger), deadLetters);
 	}
@@ -110,9 +111,8 @@ class PipelineConfiguration {
 			HandlerDeadlines deadlines) {
 		Duration overflowWait = (properties.overflow() == ConsumerProperties.Overflow.BLOCK) ? properties.overflowWait()
 				: Duration.ZERO;
-		return new MessageDispatcher(pipeline, new MessageDispatcher.Settings(properties.concurrency(),
-				properties.queueCapacity(), overflowWait, deadlines.stuckAfter(), properties.shutdown().drainTimeout()),
-				deadlines);
+		return pipeline.dispatcher(new MessageDispatcher.Settings(properties.concurrency(), properties.queueCapacity(),
+				overflowWait, deadlines.stuckAfter(), properties.shutdown().drainTimeout()), deadlines);
 	}
 
 	@Bean

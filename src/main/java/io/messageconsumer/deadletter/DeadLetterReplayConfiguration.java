@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.messageconsumer.config.ConsumerProperties;
-import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
 
 /**
  * Registers the {@code deadletters} endpoint, only when
@@ -18,10 +18,10 @@ import io.messageconsumer.processing.MessagePipeline;
 class DeadLetterReplayConfiguration {
 
 	@Bean
-	DeadLetterEndpoint deadLetterEndpoint(StringRedisTemplate redis, MessagePipeline pipeline,
+	DeadLetterEndpoint deadLetterEndpoint(StringRedisTemplate redis, MessageDispatcher dispatcher,
 			ConsumerProperties properties) {
 		DeadLetterStream stream = new DeadLetterStream(redis, properties.deadLetter().stream());
-		return new DeadLetterEndpoint(new DeadLetterListing(stream), new DeadLetterReplayer(stream, pipeline));
+		return new DeadLetterEndpoint(new DeadLetterListing(stream), new DeadLetterReplayer(stream, dispatcher));
 	}
 
 }

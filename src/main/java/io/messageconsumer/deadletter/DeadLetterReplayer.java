@@ -13,13 +13,14 @@ import org.jspecify.annotations.Nullable;
 
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.support.LogText;
-import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.message.DeadLetterReason;
 
 /**
- * Re-runs selected dead letters through the pipeline, oldest first, on the calling thread, and
- * deletes each entry whose new outcome is {@code processed} or {@code duplicate}.
+ * Re-runs selected dead letters through the pipeline, oldest first: each is handed to the
+ * dispatcher like any message (its lane, its retries) and the caller waits for its outcome;
+ * each entry whose new outcome is {@code processed} or {@code duplicate} is deleted.
  * <p>
  * A replay that fails again keeps its entry: the dead-letter writer never writes a replay. Entries
  * newer than the newest one at the start are left alone, so a replay always ends. One replay
@@ -37,13 +38,13 @@ final class DeadLetterReplayer {
 
 	private final DeadLetterStream stream;
 
-	private final MessagePipeline pipeline;
+	private final MessageDispatcher dispatcher;
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
-	DeadLetterReplayer(DeadLetterStream stream, MessagePipeline pipeline) {
+	DeadLetterReplayer(DeadLetterStream stream, MessageDispatcher dispatcher) {
 		this.stream = stream;
-		this.pipeline = pipeline;
+		this.dispatcher = dispatcher;
 	}
 
 	/**
@@ -97,8 +98,7 @@ final class DeadLetterReplayer {
 		String channel = (entry.channel() != null) ? entry.channel() : InboundMessage.REPLAY_SOURCE;
 		InboundMessage message = new InboundMessage(entry.payload(), InboundMessage.REPLAY_SOURCE, channel,
 				InboundMessage.REPLAY_SOURCE, Instant.now());
-		this.pipeline.received(message);
-		Outcome outcome = this.pipeline.process(message).outcome();
+		Outcome outcome = this.dispatcher.submit(message).join().outcome();
 		report.replayed++;
 		report.outcomes.merge(outcome, 1, Integer::sum);
 		if (!outcome.isDeadLettered()) {

@@ -38,7 +38,8 @@ public interface Acknowledgement {
 	void release();
 
 	/**
-	 * Whether the source delivers the message again unless it is acknowledged.
+	 * Whether the source delivers the message again unless it is acknowledged: such a message is
+	 * released, not dead-lettered, when it cannot be processed here (overflow, shutdown).
 	 * @return {@code true} unless this is {@link #NONE}
 	 */
 	default boolean redelivers() {

@@ -57,15 +57,6 @@ public record InboundMessage(byte[] body, String source, String channel, String 
 	}
 
 	/**
-	 * Whether the source delivers this message again unless it is acknowledged: such a message
-	 * is released, not dead-lettered, when it cannot be processed here (overflow, shutdown).
-	 * @return {@code true} for stream entries
-	 */
-	public boolean redeliverable() {
-		return this.acknowledgement.redelivers();
-	}
-
-	/**
 	 * Whether this message is a replayed dead letter.
 	 * @return {@code true} for replays
 	 */

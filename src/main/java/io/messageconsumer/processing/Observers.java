@@ -19,6 +19,13 @@ public final class Observers implements PipelineListener {
 
 	private static final Log logger = LogFactory.getLog(Observers.class);
 
+	// The events, as ints rather than lambdas: this runs for every message, and allocates nothing.
+	private static final int RECEIVED = 0;
+
+	private static final int DECODED = 1;
+
+	private static final int OUTCOME = 2;
+
 	private final PipelineListener[] listeners;
 
 	/**
@@ -31,33 +38,28 @@ public final class Observers implements PipelineListener {
 
 	@Override
 	public void onReceived(InboundMessage message) {
-		for (PipelineListener listener : this.listeners) {
-			try {
-				listener.onReceived(message);
-			}
-			catch (RuntimeException ex) {
-				failed(listener, ex);
-			}
-		}
+		tell(RECEIVED, message, null, null);
 	}
 
 	@Override
 	public void onDecoded(InboundMessage message, Envelope envelope) {
-		for (PipelineListener listener : this.listeners) {
-			try {
-				listener.onDecoded(message, envelope);
-			}
-			catch (RuntimeException ex) {
-				failed(listener, ex);
-			}
-		}
+		tell(DECODED, message, envelope, null);
 	}
 
 	@Override
 	public void onOutcome(InboundMessage message, Disposition disposition) {
+		tell(OUTCOME, message, null, disposition);
+	}
+
+	/** Tell every listener of one event, in order; a listener that throws is logged and skipped. */
+	private void tell(int event, InboundMessage message, Envelope envelope, Disposition disposition) {
 		for (PipelineListener listener : this.listeners) {
 			try {
-				listener.onOutcome(message, disposition);
+				switch (event) {
+					case RECEIVED -> listener.onReceived(message);
+					case DECODED -> listener.onDecoded(message, envelope);
+					default -> listener.onOutcome(message, disposition);
+				}
 			}
 			catch (RuntimeException ex) {
 				failed(listener, ex);

@@ -1,23 +1,16 @@
 package io.messageconsumer.decode;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.validation.Validation;
 import org.junit.jupiter.api.Test;
 
-import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.processing.MessagePipeline;
-import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.ProcessorFixture;
+import io.messageconsumer.processing.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,10 +25,10 @@ class DeepNestingTests {
 	@Test
 	void bindsAnUntypedMemberNestedToTheHighestConfigurableDepthOnASmallStack() throws InterruptedException {
 		JsonLimits limits = new JsonLimits(MAX_CONFIGURABLE_DEPTH, 100, 1024, 65_536, 65_536, 65_536);
-		MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(limits), 65_536),
-				new MessageRouter(Map.of("deepHandler", new DeepHandler())),
-				Validation.buildDefaultValidatorFactory().getValidator(), HandlerInvoker.DIRECT,
-				new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of());
+		ProcessorFixture pipeline = ProcessorFixture.builder()
+			.handlers(new TestHandler<>("deep", Deep.class))
+			.decoder(new EnvelopeDecoder(MessageJson.create(limits), 65_536))
+			.build();
 		int inner = MAX_CONFIGURABLE_DEPTH - 2;
 		String objects = "{\"a\":".repeat(inner / 2) + "[".repeat(inner - inner / 2) + "1" + "]".repeat(inner - inner / 2)
 				+ "}".repeat(inner / 2);
@@ -46,36 +39,18 @@ class DeepNestingTests {
 				"small-stack", 512 * 1024);
 		thread.start();
 		thread.join();
+		pipeline.close();
 		assertThat(results.get()).isEqualTo(List.of("processed", "rejected invalid_json"));
 	}
 
-	private static String process(MessagePipeline pipeline, byte[] body) {
+	private static String process(ProcessorFixture pipeline, byte[] body) {
 		Disposition disposition = pipeline
-			.process(new InboundMessage(body, "pubsub", "deep", "deep", Instant.EPOCH));
+			.processHere(new InboundMessage(body, "pubsub", "deep", "deep", Instant.EPOCH));
 		return disposition.outcome().tag() + ((disposition.reason() != null) ? " " + disposition.reason().code() : "");
 	}
 
 	/** A payload with an untyped member. */
 	record Deep(Object value) {
-	}
-
-	private static final class DeepHandler implements MessageHandler<Deep> {
-
-		@Override
-		public String type() {
-			return "deep";
-		}
-
-		@Override
-		public Class<Deep> payloadType() {
-			return Deep.class;
-		}
-
-		@Override
-		public HandlerResult handle(Deep message, MessageContext context) {
-			return HandlerResult.PROCESSED;
-		}
-
 	}
 
 }

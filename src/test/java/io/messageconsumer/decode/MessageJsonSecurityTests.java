@@ -1,29 +1,22 @@
 package io.messageconsumer.decode;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.order.OrderMessage;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
+import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.MessagePipeline;
-import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,15 +29,19 @@ class MessageJsonSecurityTests {
 
 	private final JsonMapper mapper = MessageJson.create(65_536);
 
-	private final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+	private final TestHandler<OrderMessage> orders = new TestHandler<>("order", OrderMessage.class);
 
-	private final Recording<OrderMessage> orders = new Recording<>("order", OrderMessage.class);
+	private final TestHandler<Untyped> untyped = new TestHandler<>("untyped", Untyped.class);
 
-	private final Recording<Untyped> untyped = new Recording<>("untyped", Untyped.class);
+	private final ProcessorFixture pipeline = ProcessorFixture.builder()
+		.handlers(this.orders, this.untyped)
+		.decoder(new EnvelopeDecoder(this.mapper, 65_536))
+		.build();
 
-	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(this.mapper, 65_536),
-			new MessageRouter(Map.of("orderHandler", this.orders, "untypedHandler", this.untyped)), this.validator,
-			HandlerInvoker.DIRECT, new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of());
+	@AfterEach
+	void closePipeline() {
+		this.pipeline.close();
+	}
 
 	@Test
 	void hasNoDefaultTyping() {
@@ -113,7 +110,7 @@ class MessageJsonSecurityTests {
 	}
 
 	private Disposition process(String json) {
-		return this.pipeline.process(new InboundMessage(utf8(json), "pubsub", "orders", "orders", Instant.EPOCH));
+		return this.pipeline.processHere(new InboundMessage(utf8(json), "pubsub", "orders", "orders", Instant.EPOCH));
 	}
 
 	private static byte[] utf8(String text) {
@@ -122,37 +119,6 @@ class MessageJsonSecurityTests {
 
 	/** A payload with untyped members. */
 	record Untyped(Object value, Map<String, Object> attributes) {
-	}
-
-	private static final class Recording<T> implements MessageHandler<T> {
-
-		private final String type;
-
-		private final Class<T> payloadType;
-
-		final List<Object> payloads = new CopyOnWriteArrayList<>();
-
-		Recording(String type, Class<T> payloadType) {
-			this.type = type;
-			this.payloadType = payloadType;
-		}
-
-		@Override
-		public String type() {
-			return this.type;
-		}
-
-		@Override
-		public Class<T> payloadType() {
-			return this.payloadType;
-		}
-
-		@Override
-		public HandlerResult handle(T message, MessageContext context) {
-			this.payloads.add(message);
-			return HandlerResult.PROCESSED;
-		}
-
 	}
 
 }

@@ -5,11 +5,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.RejectedMessageException;
+import io.messageconsumer.processing.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -17,9 +16,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class MessageRouterTests {
 
-	private final TypeHandler orders = new TypeHandler("order");
+	private final TestHandler<Object> orders = new TestHandler<>("order", Object.class);
 
-	private final TypeHandler notifications = new TypeHandler("notification");
+	private final TestHandler<Object> notifications = new TestHandler<>("notification", Object.class);
 
 	private final MessageRouter router = new MessageRouter(
 			Map.of("orderHandler", this.orders, "notificationHandler", this.notifications));
@@ -70,8 +69,8 @@ class MessageRouterTests {
 	@Test
 	void failsStartUpNamingBothBeansWhenTwoHandlersDeclareOneType() {
 		Map<String, MessageHandler<?>> handlers = new LinkedHashMap<>();
-		handlers.put("orderHandler", new TypeHandler("order"));
-		handlers.put("legacyOrderHandler", new TypeHandler("order"));
+		handlers.put("orderHandler", new TestHandler<>("order", Object.class));
+		handlers.put("legacyOrderHandler", new TestHandler<>("order", Object.class));
 		assertThatIllegalStateException().isThrownBy(() -> new MessageRouter(handlers))
 			.withMessageContaining("'orderHandler'")
 			.withMessageContaining("'legacyOrderHandler'")
@@ -80,15 +79,15 @@ class MessageRouterTests {
 
 	@Test
 	void acceptsHandlersWhoseTypesDifferOnlyInCase() {
-		MessageRouter router = new MessageRouter(Map.of("a", new TypeHandler("order"), "b", new TypeHandler("Order")));
+		MessageRouter router = new MessageRouter(Map.of("a", new TestHandler<>("order", Object.class), "b", new TestHandler<>("Order", Object.class)));
 		assertThat(router.types()).containsExactlyInAnyOrder("order", "Order");
 	}
 
 	@Test
 	void failsStartUpWhenAHandlerDeclaresABlankType() {
-		assertThatIllegalStateException().isThrownBy(() -> new MessageRouter(Map.of("blankHandler", new TypeHandler("  "))))
+		assertThatIllegalStateException().isThrownBy(() -> new MessageRouter(Map.of("blankHandler", new TestHandler<>("  ", Object.class))))
 			.withMessageContaining("'blankHandler'");
-		assertThatIllegalStateException().isThrownBy(() -> new MessageRouter(Map.of("nullHandler", new TypeHandler(null))))
+		assertThatIllegalStateException().isThrownBy(() -> new MessageRouter(Map.of("nullHandler", new TestHandler<>(null, Object.class))))
 			.withMessageContaining("'nullHandler'");
 	}
 
@@ -110,20 +109,6 @@ class MessageRouterTests {
 		RejectedMessageException ex = catchThrowableOfType(RejectedMessageException.class, () -> router.route(type));
 		assertThat(ex).as("routing '%s'", type).isNotNull();
 		assertThat(ex.reason()).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
-	}
-
-	private record TypeHandler(String type) implements MessageHandler<Object> {
-
-		@Override
-		public Class<Object> payloadType() {
-			return Object.class;
-		}
-
-		@Override
-		public HandlerResult handle(Object message, MessageContext context) {
-			return HandlerResult.PROCESSED;
-		}
-
 	}
 
 }

@@ -2,23 +2,13 @@ package io.messageconsumer.monitoring;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.processing.MessagePipeline;
-import io.messageconsumer.decode.MessageRouter;
-import io.messageconsumer.processing.failure.RetryBackOff;
+import io.messageconsumer.processing.ProcessorFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,16 +18,12 @@ class SequenceGapTrackerTests {
 
 	private final SequenceGapTracker tracker = new SequenceGapTracker(this.meters, 3);
 
-	private final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
-
 	/** No handlers: every message is rejected unknown_type after decoding, and still counts as seen. */
-	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
-			new MessageRouter(Map.of()), this.validation.getValidator(), HandlerInvoker.DIRECT, RetryBackOff.NONE,
-			List.of(this.tracker));
+	private final ProcessorFixture pipeline = ProcessorFixture.builder().listeners(this.tracker).maxBytes(4096).build();
 
 	@AfterEach
-	void closeValidation() {
-		this.validation.close();
+	void closePipeline() {
+		this.pipeline.close();
 	}
 
 	@Test
@@ -129,7 +115,7 @@ class SequenceGapTrackerTests {
 
 	private void receive(String source, String json) {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
-		assertThat(this.pipeline.prepare(new InboundMessage(body, source, "events", "events", Instant.now()))).isNull();
+		assertThat(this.pipeline.stages().admit(new InboundMessage(body, source, "events", "events", Instant.now()), null)).isNull();
 	}
 
 	private void track(String source, long... numbers) {

@@ -3,27 +3,19 @@ package io.messageconsumer.processing;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.monitoring.ConsumerMetrics;
 import io.messageconsumer.order.OrderMessage;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
-import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.lanes.Delivery;
+import io.messageconsumer.processing.lanes.Stages;
 
 /**
  * A focused, JMH-free microbenchmark of the per-message hot path (decode, route, ordering key,
@@ -37,7 +29,7 @@ import io.messageconsumer.processing.lanes.Delivery;
  */
 public final class HotPathBenchmark {
 
-	/** Only received + prepare: the part that runs on a connection's thread. */
+	/** Only the admission (observe, decode, route): the part that runs on a connection's thread. */
 	private static final boolean PREPARE_ONLY = Boolean.getBoolean("prepareOnly");
 
 	private HotPathBenchmark() {
@@ -48,13 +40,11 @@ public final class HotPathBenchmark {
 		kind += PREPARE_ONLY ? " prepare-only" : "";
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 5;
 		int perRound = 1_000_000;
-		Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
 		ConsumerMetrics metrics = new ConsumerMetrics(new SimpleMeterRegistry(), Set.of("bench", "order"), "dead_letter");
-		MessageRouter router = new MessageRouter(Map.of("bench", new NoOp<>("bench", Bench.class), "order",
-				new NoOp<>("order", OrderMessage.class)));
-		MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(65536), 65536), router,
-				validator, HandlerInvoker.DIRECT, new RetryBackOff(1, java.time.Duration.ofMillis(1), 2,
-						java.time.Duration.ofMillis(1)), List.of(metrics));
+		ProcessorFixture pipeline = ProcessorFixture.builder()
+			.handlers(new NoOp<>("bench", Bench.class), new NoOp<>("order", OrderMessage.class))
+			.listeners(metrics)
+			.build();
 		byte[][] bodies = new byte[4096][];
 		for (int i = 0; i < bodies.length; i++) {
 			String id = "run-" + i;
@@ -78,19 +68,19 @@ public final class HotPathBenchmark {
 		}
 	}
 
-	private static long run(MessagePipeline pipeline, byte[][] bodies, int count) {
+	private static long run(ProcessorFixture pipeline, byte[][] bodies, int count) {
+		Stages stages = pipeline.stages();
 		long processed = 0;
 		for (int i = 0; i < count; i++) {
 			InboundMessage message = new InboundMessage(bodies[i & (bodies.length - 1)], "pubsub", "ch", "ch",
 					Instant.now());
-			pipeline.received(message);
-			Delivery delivery = pipeline.prepare(message);
+			Delivery delivery = stages.admit(message, null);
 			if (delivery != null && PREPARE_ONLY) {
 				processed += delivery.attempt();
 			}
 			else if (delivery != null) {
-				AttemptResult result = pipeline.attempt(delivery);
-				pipeline.settlement().settle(delivery.message(), result.disposition());
+				AttemptResult result = stages.attempt(delivery);
+				stages.settlement().settle(delivery.message(), result.disposition());
 				if (result.disposition().outcome() == Outcome.PROCESSED) {
 					processed++;
 				}

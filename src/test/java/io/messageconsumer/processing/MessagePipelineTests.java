@@ -6,13 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import org.junit.jupiter.api.AfterEach;
@@ -23,17 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.notification.NotificationMessage;
 import io.messageconsumer.order.OrderMessage;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.lanes.Delivery;
 
@@ -44,39 +35,30 @@ class MessagePipelineTests {
 
 	private static final int MAX_ATTEMPTS = 3;
 
-	private static final int MAX_BYTES = 65_536;
+	private final TestHandler<Widget> widgets = new TestHandler<>("widget", Widget.class);
 
-	private final ValidatorFactory validatorFactory = Validation.buildDefaultValidatorFactory();
+	private final TestHandler<OrderMessage> orders = new TestHandler<>("order", OrderMessage.class);
 
-	private final Validator validator = this.validatorFactory.getValidator();
-
-	private final EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(MAX_BYTES), MAX_BYTES);
-
-	private final RecordingHandler<Widget> widgets = new RecordingHandler<>("widget", Widget.class);
-
-	private final RecordingHandler<OrderMessage> orders = new RecordingHandler<>("order", OrderMessage.class);
-
-	private final RecordingHandler<NotificationMessage> notifications = new RecordingHandler<>("notification",
+	private final TestHandler<NotificationMessage> notifications = new TestHandler<>("notification",
 			NotificationMessage.class);
-
-	private final MessageRouter router = new MessageRouter(Map.of("widgetHandler", this.widgets, "orderHandler",
-			this.orders, "notificationHandler", this.notifications));
 
 	private final RetryBackOff retryBackOff = new RetryBackOff(MAX_ATTEMPTS, Duration.ofMillis(1), 2.0,
 			Duration.ofMillis(2));
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final MessagePipeline pipeline = pipeline(List.of(this.listener));
+	private final List<ProcessorFixture> fixtures = new ArrayList<>();
+
+	private final ProcessorFixture pipeline = pipeline(this.listener);
 
 	@AfterEach
-	void closeValidatorFactory() {
-		this.validatorFactory.close();
+	void closeFixtures() {
+		this.fixtures.forEach(ProcessorFixture::close);
 	}
 
 	@Test
 	void warmsUpEveryTypeWithoutCallingHandlersOrListeners() {
-		assertThat(this.pipeline.warmUp().run(100)).isEqualTo(300);
+		assertThat(this.pipeline.pipeline().warmUp().run(100)).isEqualTo(300);
 		assertThat(this.widgets.calls()).isZero();
 		assertThat(this.orders.calls()).isZero();
 		assertThat(this.notifications.calls()).isZero();
@@ -196,10 +178,10 @@ class MessagePipelineTests {
 
 	@Test
 	void ordersCloudEventsByTheirDataMember() {
-		Delivery delivery = this.pipeline.prepare(message("{\"specversion\":\"1.0\",\"type\":\"order\","
-				+ "\"id\":\"e-1\",\"data\":{\"total\":1,\"id\":\"A-1003\"}}"));
+		Delivery delivery = this.pipeline.stages().admit(message("{\"specversion\":\"1.0\",\"type\":\"order\","
+				+ "\"id\":\"e-1\",\"data\":{\"total\":1,\"id\":\"A-1003\"}}"), null);
 		assertThat(delivery.key()).isEqualTo("A-1003");
-		assertThat(this.pipeline.attempt(delivery).disposition().outcome()).isEqualTo(Outcome.PROCESSED);
+		assertThat(this.pipeline.stages().attempt(delivery).disposition().outcome()).isEqualTo(Outcome.PROCESSED);
 		assertThat(this.orders.payloads.get(0).id()).isEqualTo("A-1003");
 	}
 
@@ -322,8 +304,10 @@ class MessagePipelineTests {
 		this.widgets.behaviour = (payload, context) -> {
 			throw new StackOverflowError();
 		};
-		MessagePipeline direct = new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT,
-				RetryBackOff.NONE, List.of(this.listener));
+		ProcessorFixture direct = track(ProcessorFixture.builder()
+			.handlers(this.widgets, this.orders, this.notifications)
+			.listeners(this.listener)
+			.build());
 		InboundMessage message = message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}");
 		Disposition disposition = direct.process(message);
 		assertThat(disposition.outcome()).isEqualTo(Outcome.FAILED);
@@ -366,9 +350,8 @@ class MessagePipelineTests {
 
 		};
 		RecordingListener after = new RecordingListener();
-		MessagePipeline pipeline = pipeline(List.of(throwing, after));
+		ProcessorFixture pipeline = pipeline(throwing, after);
 		InboundMessage message = message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}");
-		pipeline.received(message);
 		Disposition disposition = pipeline.process(message);
 		assertThat(disposition.outcome()).isEqualTo(Outcome.PROCESSED);
 		assertThat(after.received()).containsExactly(message);
@@ -380,14 +363,14 @@ class MessagePipelineTests {
 		List<String> calls = new CopyOnWriteArrayList<>();
 		PipelineListener first = (message, disposition) -> calls.add("first");
 		PipelineListener second = (message, disposition) -> calls.add("second");
-		pipeline(List.of(first, second)).process(message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}"));
+		pipeline(first, second).process(message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}"));
 		assertThat(calls).containsExactly("first", "second");
 	}
 
 	@Test
 	void recordsExplicitRejectionWithItsReason() {
 		InboundMessage message = message("{\"type\":\"widget\",\"name\":\"a\",\"quantity\":1}");
-		this.pipeline.reject(message, DeadLetterReason.OVERFLOW, "buffer full");
+		this.pipeline.stages().reject(message, DeadLetterReason.OVERFLOW, "buffer full");
 		Disposition disposition = this.listener.outcomeOf(message);
 		assertRejected(disposition, DeadLetterReason.OVERFLOW);
 		assertThat(disposition.detail()).isEqualTo("buffer full");
@@ -397,7 +380,7 @@ class MessagePipelineTests {
 	@Test
 	void explicitRejectionKeepsTheTypeAndIdOfAMessageThatDecodes() {
 		InboundMessage message = message("{\"type\":\"order\",\"id\":\"o-7\",\"total\":1.0}");
-		this.pipeline.reject(message, DeadLetterReason.MAX_DELIVERIES, "delivered 4 times");
+		this.pipeline.stages().reject(message, DeadLetterReason.MAX_DELIVERIES, "delivered 4 times");
 		Disposition disposition = this.listener.outcomeOf(message);
 		assertRejected(disposition, DeadLetterReason.MAX_DELIVERIES);
 		assertThat(disposition.type()).isEqualTo("order");
@@ -408,7 +391,7 @@ class MessagePipelineTests {
 	@Test
 	void explicitRejectionOfAMessageThatDoesNotDecodeHasNoTypeOrId() {
 		InboundMessage message = message("{\"type\":\"order\"");
-		this.pipeline.reject(message, DeadLetterReason.MAX_DELIVERIES, "delivered 4 times");
+		this.pipeline.stages().reject(message, DeadLetterReason.MAX_DELIVERIES, "delivered 4 times");
 		Disposition disposition = this.listener.outcomeOf(message);
 		assertRejected(disposition, DeadLetterReason.MAX_DELIVERIES);
 		assertThat(disposition.type()).isNull();
@@ -432,7 +415,6 @@ class MessagePipelineTests {
 			messages.add(message(json));
 		}
 		for (InboundMessage message : messages) {
-			this.pipeline.received(message);
 			this.pipeline.process(message);
 		}
 		assertThat(this.listener.received()).hasSameSizeAs(messages);
@@ -448,9 +430,17 @@ class MessagePipelineTests {
 					DeadLetterReason.INVALID_JSON, DeadLetterReason.INVALID_JSON, DeadLetterReason.INVALID_PAYLOAD);
 	}
 
-	private MessagePipeline pipeline(List<PipelineListener> listeners) {
-		return new MessagePipeline(this.decoder, this.router, this.validator, HandlerInvoker.DIRECT, this.retryBackOff,
-				listeners);
+	private ProcessorFixture pipeline(PipelineListener... listeners) {
+		return track(ProcessorFixture.builder()
+			.handlers(this.widgets, this.orders, this.notifications)
+			.retry(this.retryBackOff)
+			.listeners(listeners)
+			.build());
+	}
+
+	private ProcessorFixture track(ProcessorFixture fixture) {
+		this.fixtures.add(fixture);
+		return fixture;
 	}
 
 	private static void assertRejected(Disposition disposition, DeadLetterReason reason) {
@@ -464,53 +454,6 @@ class MessagePipelineTests {
 	}
 
 	record Widget(@NotBlank String name, @Positive int quantity) {
-	}
-
-	@FunctionalInterface
-	interface Behaviour<T> {
-
-		HandlerResult handle(T payload, MessageContext context) throws Exception;
-
-	}
-
-	static final class RecordingHandler<T> implements MessageHandler<T> {
-
-		private final String type;
-
-		private final Class<T> payloadType;
-
-		final List<T> payloads = new CopyOnWriteArrayList<>();
-
-		final List<MessageContext> contexts = new CopyOnWriteArrayList<>();
-
-		volatile Behaviour<T> behaviour = (payload, context) -> HandlerResult.PROCESSED;
-
-		RecordingHandler(String type, Class<T> payloadType) {
-			this.type = type;
-			this.payloadType = payloadType;
-		}
-
-		@Override
-		public String type() {
-			return this.type;
-		}
-
-		@Override
-		public Class<T> payloadType() {
-			return this.payloadType;
-		}
-
-		@Override
-		public HandlerResult handle(T payload, MessageContext context) throws Exception {
-			this.payloads.add(payload);
-			this.contexts.add(context);
-			return this.behaviour.handle(payload, context);
-		}
-
-		int calls() {
-			return this.contexts.size();
-		}
-
 	}
 
 }

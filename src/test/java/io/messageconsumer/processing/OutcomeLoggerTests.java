@@ -1,15 +1,11 @@
 package io.messageconsumer.processing;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import jakarta.validation.Validation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,9 +31,7 @@ class OutcomeLoggerTests {
 
 	private final ListAppender<ILoggingEvent> records = new ListAppender<>();
 
-	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(65_536), 65_536),
-			new MessageRouter(Map.of()), Validation.buildDefaultValidatorFactory().getValidator(), HandlerInvoker.DIRECT,
-			new RetryBackOff(1, Duration.ZERO, 1.0, Duration.ZERO), List.of(new OutcomeLogger()));
+	private final ProcessorFixture pipeline = ProcessorFixture.builder().listeners(new OutcomeLogger()).build();
 
 	@BeforeEach
 	void captureRecords() {
@@ -53,6 +42,7 @@ class OutcomeLoggerTests {
 	@AfterEach
 	void stopCapturing() {
 		this.logger.detachAppender(this.records);
+		this.pipeline.close();
 	}
 
 	@Test
@@ -61,7 +51,7 @@ class OutcomeLoggerTests {
 				+ escapeJson(FORGED) + "\"}";
 		InboundMessage message = new InboundMessage(json.getBytes(StandardCharsets.UTF_8), "pubsub",
 				"tenant.a" + FORGED, "tenant.*", Instant.EPOCH);
-		assertThat(this.pipeline.process(message).reason()).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
+		assertThat(this.pipeline.processHere(message).reason()).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
 		assertThat(this.records.list).singleElement().satisfies((record) -> {
 			assertThat(record.getFormattedMessage()).doesNotContain("\r", "\n").contains("\\r\\n2026-11-25T19:00:00.000Z");
 			assertThat(record.getFormattedMessage().length()).isLessThan(1024);
@@ -75,7 +65,7 @@ class OutcomeLoggerTests {
 	void logsAnInvalidJsonMessageWithRawCrLfAsOneRecord(CapturedOutput output) {
 		InboundMessage message = new InboundMessage(("{\"type\":" + FORGED + "}").getBytes(StandardCharsets.UTF_8),
 				"pubsub", "orders", "orders", Instant.EPOCH);
-		assertThat(this.pipeline.process(message).reason()).isEqualTo(DeadLetterReason.INVALID_JSON);
+		assertThat(this.pipeline.processHere(message).reason()).isEqualTo(DeadLetterReason.INVALID_JSON);
 		assertThat(this.records.list).singleElement()
 			.satisfies((record) -> assertThat(record.getFormattedMessage()).doesNotContain("\r", "\n"));
 		assertThat(output.getOut().lines().filter((line) -> line.contains("FORGED"))).hasSizeLessThanOrEqualTo(1);

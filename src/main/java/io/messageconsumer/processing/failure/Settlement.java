@@ -1,5 +1,7 @@
 package io.messageconsumer.processing.failure;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.PipelineListener;
@@ -9,7 +11,7 @@ import io.messageconsumer.processing.PipelineListener;
  * acknowledged to its source, a rejected or failed one goes to the {@link DeadLetterRecoverer}
  * (which acknowledges once it is recorded), and one that will not be processed here is released
  * to a source that redelivers it. The observers are told every outcome first; they watch, and
- * nothing they do changes delivery.
+ * nothing they do changes delivery. Whoever waits for a message's outcome (a replay) is told last.
  */
 public final class Settlement {
 
@@ -34,12 +36,28 @@ public final class Settlement {
 	 * @param disposition its outcome
 	 */
 	public void settle(InboundMessage message, Disposition disposition) {
-		this.observers.onOutcome(message, disposition);
-		if (disposition.outcome().isDeadLettered()) {
-			this.recoverer.recover(message, disposition);
+		settle(message, disposition, null);
+	}
+
+	/**
+	 * The message reached its outcome: settle it as {@link #settle(InboundMessage, Disposition)}
+	 * does, then complete {@code settled} with the outcome.
+	 * @param message the message
+	 * @param disposition its outcome
+	 * @param settled completed once the message is settled, or {@code null}
+	 */
+	public void settle(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
+		try {
+			this.observers.onOutcome(message, disposition);
+			if (disposition.outcome().isDeadLettered()) {
+				this.recoverer.recover(message, disposition);
+			}
+			else {
+				message.acknowledgement().acknowledge();
+			}
 		}
-		else {
-			message.acknowledgement().acknowledge();
+		finally {
+			complete(settled, disposition);
 		}
 	}
 
@@ -51,11 +69,19 @@ public final class Settlement {
 	 * @param disposition its outcome when its source does not redeliver it
 	 */
 	public void unprocessed(InboundMessage message, Disposition disposition) {
-		if (message.acknowledgement().redelivers()) {
-			message.acknowledgement().release();
-		}
-		else {
-			settle(message, disposition);
+		unprocessed(message, disposition, null);
+	}
+
+	/**
+	 * The message will not be processed here: as {@link #unprocessed(InboundMessage, Disposition)},
+	 * then complete {@code settled} with the disposition.
+	 * @param message the message
+	 * @param disposition its outcome when its source does not redeliver it
+	 * @param settled completed once the message is settled or released, or {@code null}
+	 */
+	public void unprocessed(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
+		if (!released(message, disposition, settled)) {
+			settle(message, disposition, settled);
 		}
 	}
 
@@ -64,14 +90,30 @@ public final class Settlement {
 	 * back, uncounted; otherwise it counts as received and settles with the given disposition.
 	 * @param message the message
 	 * @param disposition its outcome when its source does not redeliver it
+	 * @param settled completed once the message is settled or released, or {@code null}
 	 */
-	public void refuse(InboundMessage message, Disposition disposition) {
-		if (message.acknowledgement().redelivers()) {
-			message.acknowledgement().release();
-			return;
+	public void refuse(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
+		if (!released(message, disposition, settled)) {
+			this.observers.onReceived(message);
+			settle(message, disposition, settled);
 		}
-		this.observers.onReceived(message);
-		settle(message, disposition);
+	}
+
+	/** Give a message back to a source that redelivers it; {@code false} when its source does not. */
+	private static boolean released(InboundMessage message, Disposition disposition,
+			CompletableFuture<Disposition> settled) {
+		if (!message.acknowledgement().redelivers()) {
+			return false;
+		}
+		message.acknowledgement().release();
+		complete(settled, disposition);
+		return true;
+	}
+
+	private static void complete(CompletableFuture<Disposition> settled, Disposition disposition) {
+		if (settled != null) {
+			settled.complete(disposition);
+		}
 	}
 
 }

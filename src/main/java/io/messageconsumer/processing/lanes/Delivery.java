@@ -1,8 +1,11 @@
 package io.messageconsumer.processing.lanes;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.springframework.util.backoff.BackOffExecution;
 
 import io.messageconsumer.handler.MessageHandler;
+import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 
@@ -16,9 +19,11 @@ import io.messageconsumer.message.InboundMessage;
  * @param key the ordering key, or {@code null} when the message has none
  * @param attempt the handler attempt this delivery is for, starting at 1
  * @param backOff the waits between its attempts, from its first failure on; {@code null} before
+ * @param settled completed with the message's outcome once it is settled; {@code null} when
+ * nobody waits for it
  */
 public record Delivery(InboundMessage message, Envelope envelope, MessageHandler<Object> handler, String key,
-		int attempt, BackOffExecution backOff) {
+		int attempt, BackOffExecution backOff, CompletableFuture<Disposition> settled) {
 
 	/**
 	 * The first attempt at a message.
@@ -26,9 +31,11 @@ public record Delivery(InboundMessage message, Envelope envelope, MessageHandler
 	 * @param envelope its decoded envelope
 	 * @param handler the handler for its type
 	 * @param key the ordering key, or {@code null} when the message has none
+	 * @param settled completed with its outcome, or {@code null}
 	 */
-	public Delivery(InboundMessage message, Envelope envelope, MessageHandler<Object> handler, String key) {
-		this(message, envelope, handler, key, 1, null);
+	public Delivery(InboundMessage message, Envelope envelope, MessageHandler<Object> handler, String key,
+			CompletableFuture<Disposition> settled) {
+		this(message, envelope, handler, key, 1, null, settled);
 	}
 
 	/**
@@ -37,7 +44,8 @@ public record Delivery(InboundMessage message, Envelope envelope, MessageHandler
 	 * @return the delivery of the next attempt
 	 */
 	public Delivery nextAttempt(BackOffExecution backOff) {
-		return new Delivery(this.message, this.envelope, this.handler, this.key, this.attempt + 1, backOff);
+		return new Delivery(this.message, this.envelope, this.handler, this.key, this.attempt + 1, backOff,
+				this.settled);
 	}
 
 }

@@ -11,12 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.messageconsumer.handler.BatchMessageHandler;
-import io.messageconsumer.message.DeadLetterReason;
-import io.messageconsumer.message.Disposition;
-import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.AttemptResult;
-import io.messageconsumer.processing.MessagePipeline;
-import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -46,9 +41,9 @@ final class Lane {
 
 	private final BatchCollector batches;
 
-	private final MessagePipeline pipeline;
+	private final Stages stages;
 
-	private final Settlement settlement;
+	private final LaneOutcomes outcomes;
 
 	private final AtomicInteger inFlight;
 
@@ -64,13 +59,13 @@ final class Lane {
 
 	private volatile Thread worker;
 
-	Lane(String name, int capacity, MessagePipeline pipeline, AtomicInteger inFlight) {
+	Lane(String name, int capacity, Stages stages, AtomicInteger inFlight) {
 		this.name = name;
 		this.capacity = capacity;
 		this.queue = new ArrayBlockingQueue<>(capacity + 1);
 		this.batches = new BatchCollector(this.queue, this.retries);
-		this.pipeline = pipeline;
-		this.settlement = pipeline.settlement();
+		this.stages = stages;
+		this.outcomes = new LaneOutcomes(this.retries, stages.settlement(), this.pending);
 		this.inFlight = inFlight;
 	}
 
@@ -78,13 +73,16 @@ final class Lane {
 		startWorker(List.of());
 	}
 
-	/** Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full or interrupted. */
+	/**
+	 * Accept a delivery, waiting at most {@code waitNanos} for room; {@code false} when full,
+	 * interrupted, or closed while waiting (a replay waiting for room must not wait past the stop).
+	 */
 	boolean offer(Delivery delivery, long waitNanos) {
 		long deadline = System.nanoTime() + waitNanos;
 		// The capacity counts what waits; the one message running is on top of it.
 		while (this.pending.incrementAndGet() > this.capacity + 1) {
 			this.pending.decrementAndGet();
-			if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+			if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted() || this.closing) {
 				return false;
 			}
 			LockSupport.parkNanos(50_000);
@@ -138,10 +136,7 @@ final class Lane {
 		List<String> keys = new ArrayList<>(running.size());
 		for (Work each : running) {
 			if (each == work || each.leaveRunning(Work.ABANDONED)) {
-				this.pending.decrementAndGet();
-				this.settlement.settle(each.delivery.message(), Disposition.failed(each.delivery.envelope(),
-						"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms",
-						each.delivery.attempt()));
+				this.outcomes.abandoned(each, maxNanos);
 				keys.add(each.key());
 			}
 		}
@@ -199,8 +194,8 @@ final class Lane {
 		List<AttemptResult> results;
 		try {
 			results = BatchCollector.startsBatch(works.get(0))
-					? this.pipeline.attemptAll(works.stream().map(Work::delivery).toList())
-					: List.of(this.pipeline.attempt(works.get(0).delivery));
+					? this.stages.attemptAll(works.stream().map(Work::delivery).toList())
+					: List.of(this.stages.attempt(works.get(0).delivery));
 		}
 		finally {
 			this.inFlight.addAndGet(-works.size());
@@ -213,36 +208,9 @@ final class Lane {
 		this.current = null;
 		for (int i = 0; i < works.size(); i++) {
 			if (i == 0 || works.get(i).leaveRunning(Work.FINISHED)) {
-				finish(works.get(i), results.get(i));
+				this.outcomes.finish(works.get(i), results.get(i));
 			}
 		}
-	}
-
-	/**
-	 * After an attempt: a failure with attempts left waits aside for its retry; otherwise the
-	 * message settles. One that failed because the lane was aborted at shutdown (its worker
-	 * interrupted, or its retry no longer possible) is unprocessed: a stream entry goes back to
-	 * its source, as the queued ones do, rather than to the dead letters.
-	 */
-	private void finish(Work work, AttemptResult result) {
-		Disposition disposition = result.disposition();
-		if (disposition == null && this.retries.schedule(result.retry(), result.retryAfterNanos())) {
-			return;
-		}
-		boolean stopping = this.retries.isClosed()
-				&& (disposition == null || disposition.outcome() == Outcome.FAILED);
-		if (disposition == null) {
-			disposition = Disposition.rejected(DeadLetterReason.SHUTDOWN,
-					"attempt failed while the consumer was stopping; not retried", work.delivery.envelope());
-		}
-		this.pending.decrementAndGet();
-		if (stopping) {
-			this.settlement.unprocessed(work.delivery.message(), disposition);
-		}
-		else {
-			this.settlement.settle(work.delivery.message(), disposition);
-		}
-		this.retries.release(work.key());
 	}
 
 }

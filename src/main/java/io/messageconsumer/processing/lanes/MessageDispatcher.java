@@ -2,26 +2,24 @@ package io.messageconsumer.processing.lanes;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
-import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.processing.invoke.HandlerDeadlines;
 
 /**
- * The bounded stage between a source and the workers: keyed lanes, each a bounded queue with
- * one worker. A source hands each message over and returns; the message is decoded and routed
- * on the way in, and goes to the lane of its ordering key (hash modulo the lane count), or to
- * the next lane in turn when it has none. Same key, same lane: publish order is kept per key,
- * different keys run in parallel, and there is no global lock.
+ * The one entry of the pipeline: a source hands each message over ({@link #dispatch}) and returns,
+ * a replay hands one over and waits for its outcome ({@link #submit}); the dispatcher runs the
+ * pipeline's {@link Stages} in order. The message is admitted (observed, decoded, routed) on the
+ * way in, and goes to the lane of its ordering key (hash modulo the lane count), or to the next
+ * lane in turn when it has none: keyed lanes, each a bounded queue with one worker. Same key,
+ * same lane: publish order is kept per key, different keys run in parallel, and there is no
+ * global lock.
  * <p>
  * A full lane dead-letters the message as {@code overflow}, after waiting up to
  * {@code overflowWait} when that is positive. On stop, the workers drain what is buffered for
@@ -33,12 +31,10 @@ public class MessageDispatcher implements SmartLifecycle {
 	/** Stops after the sources (which stop first) and before the dead-letter writer. */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
 
-	private static final Log logger = LogFactory.getLog(MessageDispatcher.class);
-
-	/** A redeliverable message waits for room in its lane until the source is interrupted (stops). */
+	/** A message a source redelivers, or whose caller waits for it, waits for room until interrupted or stopped. */
 	private static final long REDELIVERABLE_WAIT_NANOS = Long.MAX_VALUE / 4;
 
-	private final MessagePipeline pipeline;
+	private final Stages stages;
 
 	private final Settlement settlement;
 
@@ -50,78 +46,76 @@ public class MessageDispatcher implements SmartLifecycle {
 
 	private final long overflowWaitNanos;
 
-	private final long stuckAfterNanos;
-
 	private final Duration drainTimeout;
+
+	private final StuckWorkers stuckWorkers;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private final AtomicInteger nextLane = new AtomicInteger();
-
-	private volatile Lane[] lanes;
+	private volatile Lanes lanes;
 
 	private volatile boolean accepting;
-
-	/** Where the check for stuck workers runs: shared with the handler timeout, or the dispatcher's own. */
-	private final HandlerDeadlines sharedDeadlines;
-
-	private HandlerDeadlines ownDeadlines;
-
-	private ScheduledFuture<?> watchdog;
 
 	private volatile Instant lastMessageAt;
 
 	/**
-	 * Create the dispatcher.
-	 * @param pipeline processes each message
-	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
-	 */
-	public MessageDispatcher(MessagePipeline pipeline, Settings settings) {
-		this(pipeline, settings, null);
-	}
-
-	/**
-	 * Create the dispatcher, watching for stuck workers on the handler deadlines' thread.
-	 * @param pipeline processes each message
+	 * Create the dispatcher, watching for stuck workers on the handler deadlines' thread; see
+	 * {@link io.messageconsumer.processing.MessagePipeline#dispatcher}.
+	 * @param stages the pipeline's steps
 	 * @param settings lane count, capacity, overflow wait, stuck threshold and drain timeout
 	 * @param deadlines the thread the check for stuck workers runs on; {@code null} for one of its own
 	 */
-	public MessageDispatcher(MessagePipeline pipeline, Settings settings, HandlerDeadlines deadlines) {
-		this.sharedDeadlines = deadlines;
-		this.pipeline = pipeline;
-		this.settlement = pipeline.settlement();
+	public MessageDispatcher(Stages stages, Settings settings, HandlerDeadlines deadlines) {
+		this.stages = stages;
+		this.settlement = stages.settlement();
 		this.laneCount = settings.lanes();
 		this.laneCapacity = Math.max(1, settings.capacity() / settings.lanes());
 		this.overflowDetail = "lane full (" + this.laneCapacity + " messages: consumer.queue-capacity="
 				+ settings.capacity() + " over " + settings.lanes() + " lanes)";
 		this.overflowWaitNanos = settings.overflowWait().toNanos();
-		this.stuckAfterNanos = settings.stuckAfter().toNanos();
 		this.drainTimeout = settings.drainTimeout();
+		this.stuckWorkers = new StuckWorkers(settings.stuckAfter(), deadlines);
 	}
 
 	/**
-	 * Hand a message to its lane; blocks only with a positive overflow wait and a full lane.
+	 * Hand a message over to be run to its outcome; blocks only with a positive overflow wait and
+	 * a full lane (a source that redelivers waits for room).
 	 * @param message the message
 	 */
 	public void dispatch(InboundMessage message) {
+		hand(message, null, message.acknowledgement().redelivers());
+	}
+
+	/**
+	 * Hand a message over to be run to its outcome, waiting for room in its lane: for a caller
+	 * that waits for the outcome (a replay).
+	 * @param message the message
+	 * @return completed with the message's outcome once it is settled
+	 */
+	public CompletableFuture<Disposition> submit(InboundMessage message) {
+		CompletableFuture<Disposition> settled = new CompletableFuture<>();
+		hand(message, settled, true);
+		return settled;
+	}
+
+	private void hand(InboundMessage message, CompletableFuture<Disposition> settled, boolean waitForRoom) {
 		this.lastMessageAt = message.receivedAt();
-		Lane[] current = this.lanes;
+		Lanes current = this.lanes;
 		if (current == null || !this.accepting) {
 			this.settlement.refuse(message,
-					Disposition.rejected(DeadLetterReason.SHUTDOWN, "received while the consumer is stopped", null));
+					Disposition.rejected(DeadLetterReason.SHUTDOWN, "received while the consumer is stopped", null),
+					settled);
 			return;
 		}
-		this.pipeline.received(message);
-		Delivery delivery = this.pipeline.prepare(message);
+		Delivery delivery = this.stages.admit(message, settled);
 		if (delivery == null) {
 			return;
 		}
-		Lane lane = current[laneIndex(delivery.key())];
+		Lane lane = current.laneFor(delivery.key());
 		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
-		long wait = message.redeliverable() ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos;
-		if (!lane.offer(delivery, wait)) {
+		if (!lane.offer(delivery, waitForRoom ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos)) {
 			this.settlement.unprocessed(message,
-					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()));
+					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()), settled);
 		}
 	}
 
@@ -134,13 +128,7 @@ public class MessageDispatcher implements SmartLifecycle {
 	 */
 	public void reject(InboundMessage message, DeadLetterReason reason, String detail) {
 		this.lastMessageAt = message.receivedAt();
-		this.pipeline.received(message);
-		this.pipeline.reject(message, reason, detail);
-	}
-
-	private int laneIndex(String key) {
-		int hash = (key != null) ? key.hashCode() : this.nextLane.getAndIncrement();
-		return Math.floorMod(hash, this.laneCount);
+		this.stages.reject(message, reason, detail);
 	}
 
 	/**
@@ -148,14 +136,8 @@ public class MessageDispatcher implements SmartLifecycle {
 	 * @return the queue depth over all lanes
 	 */
 	public int queueDepth() {
-		Lane[] current = this.lanes;
-		int depth = 0;
-		if (current != null) {
-			for (Lane lane : current) {
-				depth += lane.depth();
-			}
-		}
-		return depth;
+		Lanes current = this.lanes;
+		return (current != null) ? current.depth() : 0;
 	}
 
 	/**
@@ -179,43 +161,21 @@ public class MessageDispatcher implements SmartLifecycle {
 		if (this.lanes != null) {
 			return;
 		}
-		Lane[] created = new Lane[this.laneCount];
-		for (int i = 0; i < created.length; i++) {
-			created[i] = new Lane("lane-" + (i + 1), this.laneCapacity, this.pipeline, this.inFlight);
-			created[i].start();
-		}
+		Lanes created = new Lanes(this.laneCount, this.laneCapacity, this.stages, this.inFlight);
 		this.lanes = created;
 		this.accepting = true;
-		HandlerDeadlines deadlines = this.sharedDeadlines;
-		if (deadlines == null) {
-			deadlines = this.ownDeadlines = new HandlerDeadlines(Duration.ofNanos(this.stuckAfterNanos));
-		}
-		this.watchdog = deadlines.checkEvery(Duration.ofSeconds(1), this::abandonStuckHandlers);
-	}
-
-	private void abandonStuckHandlers() {
-		Lane[] current = this.lanes;
-		if (current != null) {
-			long now = System.nanoTime();
-			for (Lane lane : current) {
-				lane.abandonIfStuck(this.stuckAfterNanos, now);
-			}
-		}
+		this.stuckWorkers.watch(created);
 	}
 
 	@Override
 	public synchronized void stop() {
-		Lane[] current = this.lanes;
+		Lanes current = this.lanes;
 		if (current == null) {
 			return;
 		}
 		this.accepting = false;
-		LaneDrain.drain(current, this.inFlight.get(), this.drainTimeout, this.settlement);
-		this.watchdog.cancel(false);
-		if (this.ownDeadlines != null) {
-			this.ownDeadlines.close();
-			this.ownDeadlines = null;
-		}
+		current.drain(this.drainTimeout, this.settlement);
+		this.stuckWorkers.stop();
 		this.lanes = null;
 	}
 

@@ -72,10 +72,10 @@ class SettlementTests {
 	@Test
 	void refusesAStreamEntryUncountedAndAPubSubMessageCountedAndDeadLettered() {
 		Disposition shutdown = Disposition.rejected(DeadLetterReason.SHUTDOWN, "stopped", null);
-		this.settlement.refuse(streamEntry(), shutdown);
+		this.settlement.refuse(streamEntry(), shutdown, null);
 		assertThat(this.events).containsExactly("released");
 		this.events.clear();
-		this.settlement.refuse(pubSubMessage(), shutdown);
+		this.settlement.refuse(pubSubMessage(), shutdown, null);
 		assertThat(this.events).containsExactly("received", "observed rejected", "recovered shutdown");
 	}
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
+import io.messageconsumer.processing.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -255,32 +256,8 @@ class TimeoutHandlerInvokerTests {
 		}
 	}
 
-	private static MessageHandler<Object> handler(Body body) {
-		return new MessageHandler<>() {
-
-			@Override
-			public String type() {
-				return "job";
-			}
-
-			@Override
-			public Class<Object> payloadType() {
-				return Object.class;
-			}
-
-			@Override
-			public HandlerResult handle(Object message, MessageContext context) throws Exception {
-				return body.handle(message, context);
-			}
-
-		};
-	}
-
-	@FunctionalInterface
-	private interface Body {
-
-		HandlerResult handle(Object message, MessageContext context) throws Exception;
-
+	private static MessageHandler<Object> handler(TestHandler.Behaviour<Object> body) {
+		return new TestHandler<>("job", Object.class, body);
 	}
 
 }

@@ -3,7 +3,6 @@ package io.messageconsumer.processing.lanes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 import jakarta.validation.constraints.NotBlank;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,17 +18,12 @@ import org.junit.jupiter.api.Test;
 import io.messageconsumer.handler.BatchMessageHandler;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
-import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,20 +37,24 @@ class LaneBatchTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(5);
 
-	private final ValidatorFactory validatorFactory = Validation.buildDefaultValidatorFactory();
-
 	private final BatchRecorder batches = new BatchRecorder();
 
-	private final SingleRecorder singles = new SingleRecorder();
+	/** A plain handler that only records where it ran among the batches. */
+	private final TestHandler<Item> singles = new TestHandler<>("single", Item.class, (message, context) -> {
+		this.batches.order.add(message.id());
+		return HandlerResult.PROCESSED;
+	});
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
-			new MessageRouter(Map.of("batches", this.batches, "singles", this.singles)),
-			this.validatorFactory.getValidator(), HandlerInvoker.DIRECT,
-			new RetryBackOff(3, Duration.ofMillis(10), 1.0, Duration.ofMillis(10)), List.of(this.listener));
+	private final ProcessorFixture pipeline = ProcessorFixture.builder()
+		.handlers(this.batches, this.singles)
+		.listeners(this.listener)
+		.retry(3, Duration.ofMillis(10))
+		.maxBytes(4096)
+		.build();
 
-	private final Lane lane = new Lane("batch-test", 100, this.pipeline, new AtomicInteger());
+	private final Lane lane = new Lane("batch-test", 100, this.pipeline.stages(), new AtomicInteger());
 
 	@AfterEach
 	void stopLane() throws InterruptedException {
@@ -66,7 +62,7 @@ class LaneBatchTests {
 		this.lane.close();
 		this.lane.abort();
 		this.lane.awaitWorker(WAIT.toMillis());
-		this.validatorFactory.close();
+		this.pipeline.close();
 	}
 
 	@Test
@@ -170,7 +166,7 @@ class LaneBatchTests {
 
 	private InboundMessage offer(String type, String id) {
 		InboundMessage message = message("{\"type\":\"" + type + "\",\"id\":\"" + id + "\"}");
-		Delivery delivery = this.pipeline.prepare(message);
+		Delivery delivery = this.pipeline.stages().admit(message, null);
 		assertThat(delivery).isNotNull();
 		assertThat(this.lane.offer(delivery, 0)).isTrue();
 		return message;
@@ -184,7 +180,7 @@ class LaneBatchTests {
 	}
 
 	/** Records each call's ids; can fail calls, answer duplicates, or return a result short. */
-	final class BatchRecorder implements BatchMessageHandler<Item> {
+	final class BatchRecorder extends TestHandler<Item> implements BatchMessageHandler<Item> {
 
 		final List<List<String>> calls = new CopyOnWriteArrayList<>();
 
@@ -204,14 +200,14 @@ class LaneBatchTests {
 
 		volatile Thread stuckThread;
 
-		@Override
-		public String type() {
-			return "batch";
+		BatchRecorder() {
+			super("batch", Item.class);
 		}
 
+		/** A retry runs on its own, through {@link #handleAll}. */
 		@Override
-		public Class<Item> payloadType() {
-			return Item.class;
+		public HandlerResult handle(Item message, MessageContext context) throws Exception {
+			return BatchMessageHandler.super.handle(message, context);
 		}
 
 		@Override
@@ -253,27 +249,6 @@ class LaneBatchTests {
 				// a handler that ignores the interrupt: the lane must abandon it
 			}
 		}
-	}
-
-	/** A plain handler that only records where it ran among the batches. */
-	final class SingleRecorder implements MessageHandler<Item> {
-
-		@Override
-		public String type() {
-			return "single";
-		}
-
-		@Override
-		public Class<Item> payloadType() {
-			return Item.class;
-		}
-
-		@Override
-		public HandlerResult handle(Item message, MessageContext context) {
-			LaneBatchTests.this.batches.order.add(message.id());
-			return HandlerResult.PROCESSED;
-		}
-
 	}
 
 }

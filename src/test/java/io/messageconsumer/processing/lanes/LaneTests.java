@@ -3,34 +3,30 @@ package io.messageconsumer.processing.lanes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.Acknowledgement;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
 import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,15 +41,15 @@ class LaneTests {
 
 	private static final Duration BACKOFF = Duration.ofMillis(300);
 
-	private final ValidatorFactory validatorFactory = Validation.buildDefaultValidatorFactory();
-
 	private final ScriptedHandler handler = new ScriptedHandler();
 
 	private final RecordingListener listener = new RecordingListener();
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private MessagePipeline pipeline = pipeline(new RetryBackOff(3, BACKOFF, 1.0, BACKOFF));
+	private final List<ProcessorFixture> fixtures = new ArrayList<>();
+
+	private ProcessorFixture pipeline = pipeline(new RetryBackOff(3, BACKOFF, 1.0, BACKOFF));
 
 	private Lane lane;
 
@@ -70,7 +66,7 @@ class LaneTests {
 			this.lane.abort();
 			this.lane.awaitWorker(WAIT.toMillis());
 		}
-		this.validatorFactory.close();
+		this.fixtures.forEach(ProcessorFixture::close);
 	}
 
 	@Test
@@ -302,10 +298,21 @@ class LaneTests {
 	}
 
 	@Test
+	void anOfferWaitingForRoomGivesUpWhenTheLaneCloses() throws Exception {
+		this.lane = new Lane("lane-test", 1, this.pipeline.stages(), this.inFlight);
+		offer("a", "k-a");
+		offer("b", "k-b");
+		Delivery waiting = this.pipeline.stages().admit(message(json("c", "k-c")), null);
+		CompletableFuture<Boolean> offered = CompletableFuture.supplyAsync(() -> this.lane.offer(waiting, Long.MAX_VALUE / 4));
+		this.lane.close();
+		assertThat(offered.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+	}
+
+	@Test
 	void dispatcherStopDeadLettersAPendingRetryAsShutdownExactlyOnce() {
 		this.pipeline = pipeline(new RetryBackOff(3, Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30)));
 		this.handler.failAttempts("a", 1);
-		this.dispatcher = new MessageDispatcher(this.pipeline, new MessageDispatcher.Settings(1, 4,
+		this.dispatcher = this.pipeline.dispatcher(new MessageDispatcher.Settings(1, 4,
 				Duration.ZERO, Duration.ofMinutes(5), Duration.ofMillis(200)));
 		MessageDispatcher dispatcher = this.dispatcher;
 		dispatcher.start();
@@ -325,18 +332,23 @@ class LaneTests {
 
 	private InboundMessage offer(InboundMessage message) {
 		if (this.lane == null) {
-			this.lane = new Lane("lane-test", 10, this.pipeline, this.inFlight);
+			this.lane = new Lane("lane-test", 10, this.pipeline.stages(), this.inFlight);
 		}
-		Delivery delivery = this.pipeline.prepare(message);
+		Delivery delivery = this.pipeline.stages().admit(message, null);
 		assertThat(delivery).isNotNull();
 		assertThat(this.lane.offer(delivery, 0)).isTrue();
 		return message;
 	}
 
-	private MessagePipeline pipeline(RetryBackOff retryBackOff) {
-		return new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
-				new MessageRouter(Map.of("scriptedHandler", this.handler)), this.validatorFactory.getValidator(),
-				HandlerInvoker.DIRECT, retryBackOff, List.of(this.listener));
+	private ProcessorFixture pipeline(RetryBackOff retryBackOff) {
+		ProcessorFixture fixture = ProcessorFixture.builder()
+			.handlers(this.handler)
+			.listeners(this.listener)
+			.retry(retryBackOff)
+			.maxBytes(4096)
+			.build();
+		this.fixtures.add(fixture);
+		return fixture;
 	}
 
 	private static String json(String id, String key) {
@@ -347,7 +359,7 @@ class LaneTests {
 	 * Records each attempt as {@code id#attempt}; fails the first attempts of some ids, and
 	 * blocks others until {@link #release}, ignoring interrupts.
 	 */
-	static final class ScriptedHandler implements MessageHandler<Object> {
+	static final class ScriptedHandler extends TestHandler<Object> {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
@@ -364,6 +376,11 @@ class LaneTests {
 		private final List<String> stuck = new CopyOnWriteArrayList<>();
 
 		private final List<String> failWhenInterrupted = new CopyOnWriteArrayList<>();
+
+		ScriptedHandler() {
+			super("job", Object.class, "key", null);
+			this.behaviour = this::script;
+		}
 
 		void failAttempts(String id, int attempts) {
 			this.failures.put(id, attempts);
@@ -385,23 +402,7 @@ class LaneTests {
 			return this.times.get(second) - this.times.get(first);
 		}
 
-		@Override
-		public String type() {
-			return "job";
-		}
-
-		@Override
-		public Class<Object> payloadType() {
-			return Object.class;
-		}
-
-		@Override
-		public String orderingKey() {
-			return "key";
-		}
-
-		@Override
-		public HandlerResult handle(Object message, MessageContext context) {
+		private HandlerResult script(Object message, MessageContext context) {
 			String attempt = context.id() + "#" + context.attempt();
 			this.times.put(attempt, System.nanoTime());
 			this.threads.put(attempt, Thread.currentThread());

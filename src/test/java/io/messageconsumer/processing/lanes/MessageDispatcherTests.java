@@ -3,31 +3,22 @@ package io.messageconsumer.processing.lanes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.messageconsumer.handler.HandlerResult;
-import io.messageconsumer.handler.MessageContext;
-import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.decode.EnvelopeDecoder;
-import io.messageconsumer.decode.MessageJson;
-import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.MessagePipeline;
+import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
-import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.invoke.HandlerInvoker;
+import io.messageconsumer.processing.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,15 +28,15 @@ class MessageDispatcherTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private final ValidatorFactory validatorFactory = Validation.buildDefaultValidatorFactory();
-
 	private final BlockingHandler handler = new BlockingHandler();
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final MessagePipeline pipeline = new MessagePipeline(new EnvelopeDecoder(MessageJson.create(4096), 4096),
-			new MessageRouter(Map.of("blockingHandler", this.handler)), this.validatorFactory.getValidator(),
-			HandlerInvoker.DIRECT, RetryBackOff.NONE, List.of(this.listener));
+	private final ProcessorFixture pipeline = ProcessorFixture.builder()
+		.handlers(this.handler)
+		.listeners(this.listener)
+		.maxBytes(4096)
+		.build();
 
 	private final List<MessageDispatcher> dispatchers = new ArrayList<>();
 
@@ -53,12 +44,12 @@ class MessageDispatcherTests {
 	void stopDispatchers() {
 		this.handler.release.countDown();
 		this.dispatchers.forEach(MessageDispatcher::stop);
-		this.validatorFactory.close();
+		this.pipeline.close();
 	}
 
 	@Test
 	void blockPolicyWaitsForRoomBeforeOverflowing() {
-		MessageDispatcher dispatcher = new MessageDispatcher(this.pipeline,
+		MessageDispatcher dispatcher = this.pipeline.dispatcher(
 				new MessageDispatcher.Settings(1, 2, Duration.ofMillis(300), Duration.ofMinutes(5), Duration.ofSeconds(10)));
 		this.dispatchers.add(dispatcher);
 		dispatcher.start();
@@ -93,7 +84,7 @@ class MessageDispatcherTests {
 		assertThat(accepted).map(this.listener::outcomeOf)
 			.extracting(Disposition::outcome)
 			.containsOnly(Outcome.PROCESSED);
-		assertThat(this.handler.ids).containsExactly("m1", "m2", "m3");
+		assertThat(this.handler.ids()).containsExactly("m1", "m2", "m3");
 	}
 
 	@Test
@@ -152,7 +143,7 @@ class MessageDispatcherTests {
 		await().atMost(WAIT).until(() -> !this.listener.outcomesOf(accepted.get(0)).isEmpty());
 		assertThat(this.listener.outcomeOf(accepted.get(0)).outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(this.listener.outcomes()).hasSize(3);
-		assertThat(this.handler.ids).containsExactly("m1");
+		assertThat(this.handler.ids()).containsExactly("m1");
 	}
 
 	@Test
@@ -204,10 +195,29 @@ class MessageDispatcherTests {
 			.extracting(Disposition::reason)
 			.contains(null, DeadLetterReason.INVALID_JSON)
 			.isSubsetOf(null, DeadLetterReason.INVALID_JSON, DeadLetterReason.OVERFLOW);
-		assertThat(this.handler.ids).hasSize((int) messages.stream()
+		assertThat(this.handler.ids()).hasSize((int) messages.stream()
 			.map(this.listener::outcomeOf)
 			.filter((disposition) -> disposition.outcome() == Outcome.PROCESSED)
 			.count());
+	}
+
+	@Test
+	void submitCompletesWithTheOutcomeOfAMessageRefusedWhileStopped() {
+		MessageDispatcher dispatcher = dispatcher(1, 2, Duration.ofSeconds(10));
+		InboundMessage message = message(json("m1"));
+		Disposition disposition = dispatcher.submit(message).join();
+		assertThat(disposition.reason()).isEqualTo(DeadLetterReason.SHUTDOWN);
+		assertThat(this.listener.outcomeOf(message)).isEqualTo(disposition);
+	}
+
+	@Test
+	void submitCompletesWithTheOutcomeOnceTheMessageIsSettled() {
+		this.handler.release.countDown();
+		MessageDispatcher dispatcher = started(1, 2, Duration.ofSeconds(10));
+		InboundMessage message = message(json("m1"));
+		Disposition disposition = dispatcher.submit(message).join();
+		assertThat(disposition.outcome()).isEqualTo(Outcome.PROCESSED);
+		assertThat(this.listener.outcomeOf(message)).isEqualTo(disposition);
 	}
 
 	private MessageDispatcher started(int concurrency, int capacity, Duration drainTimeout) {
@@ -218,7 +228,7 @@ class MessageDispatcherTests {
 	}
 
 	private MessageDispatcher dispatcher(int concurrency, int capacity, Duration drainTimeout) {
-		return new MessageDispatcher(this.pipeline, new MessageDispatcher.Settings(concurrency, capacity, Duration.ZERO,
+		return this.pipeline.dispatcher(new MessageDispatcher.Settings(concurrency, capacity, Duration.ZERO,
 				Duration.ofMinutes(5), drainTimeout));
 	}
 
@@ -238,30 +248,19 @@ class MessageDispatcherTests {
 	}
 
 	/** Blocks every message until {@link #release} opens; an interrupt fails the message. */
-	static final class BlockingHandler implements MessageHandler<Object> {
+	static final class BlockingHandler extends TestHandler<Object> {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
 		final AtomicInteger started = new AtomicInteger();
 
-		final List<String> ids = new CopyOnWriteArrayList<>();
-
-		@Override
-		public String type() {
-			return "block";
-		}
-
-		@Override
-		public Class<Object> payloadType() {
-			return Object.class;
-		}
-
-		@Override
-		public HandlerResult handle(Object message, MessageContext context) throws InterruptedException {
-			this.ids.add(context.id());
-			this.started.incrementAndGet();
-			this.release.await();
-			return HandlerResult.PROCESSED;
+		BlockingHandler() {
+			super("block", Object.class, null);
+			this.behaviour = (message, context) -> {
+				this.started.incrementAndGet();
+				this.release.await();
+				return HandlerResult.PROCESSED;
+			};
 		}
 
 	}
