@@ -60,6 +60,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void onlyTheProcessingReachesItsStages() {
+		// Sources and replays hand a message to the dispatcher; they cannot run a stage themselves.
+		noClasses().that()
+			.resideOutsideOfPackage("io.messageconsumer.processing..")
+			.should()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName("io.messageconsumer.processing.lanes.Stages")
+			.check(this.classes);
+	}
+
+	@Test
 	void onlyTheApplicationsWiringLivesInTheRootPackage() {
 		noClasses().that()
 			.resideOutsideOfPackage("io.messageconsumer")
