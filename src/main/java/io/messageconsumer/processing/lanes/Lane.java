@@ -2,10 +2,8 @@ package io.messageconsumer.processing.lanes;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,8 +13,8 @@ import io.messageconsumer.processing.AttemptResult;
 import io.messageconsumer.support.LogText;
 
 /**
- * One keyed lane: a bounded buffer and the one worker thread that empties it, so messages with
- * the same ordering key run one at a time, in arrival order.
+ * One keyed lane: a bounded buffer ({@link LaneBuffer}) and the one worker thread that empties it,
+ * so messages with the same ordering key run one at a time, in arrival order.
  * <p>
  * A failed attempt does not hold the lane: it waits aside in the {@link KeyedRetryQueue}, its
  * key's later messages behind it, while the worker goes on with other keys. A worker stuck in a
@@ -33,9 +31,7 @@ final class Lane {
 
 	private final String name;
 
-	private final int capacity;
-
-	private final ArrayBlockingQueue<Work> queue;
+	private final LaneBuffer buffer;
 
 	private final KeyedRetryQueue retries = new KeyedRetryQueue();
 
@@ -47,25 +43,19 @@ final class Lane {
 
 	private final AtomicInteger inFlight;
 
-	/** Messages in this lane not yet settled: queued, waiting, being retried or running. */
-	private final AtomicInteger pending = new AtomicInteger();
-
 	private final AtomicInteger generation = new AtomicInteger();
 
 	/** What the worker runs now: one message, or every message of its batch (the first is the one watched). */
 	private volatile List<Work> current;
 
-	private volatile boolean closing;
-
 	private volatile Thread worker;
 
 	Lane(String name, int capacity, Stages stages, AtomicInteger inFlight) {
 		this.name = name;
-		this.capacity = capacity;
-		this.queue = new ArrayBlockingQueue<>(capacity + 1);
-		this.batches = new BatchCollector(this.queue, this.retries);
+		this.buffer = new LaneBuffer(capacity);
+		this.batches = new BatchCollector(this.buffer.queue(), this.retries);
 		this.stages = stages;
-		this.outcomes = new LaneOutcomes(this.retries, stages.settlement(), this.pending);
+		this.outcomes = new LaneOutcomes(this.retries, stages.settlement(), this.buffer.pending());
 		this.inFlight = inFlight;
 	}
 
@@ -78,38 +68,27 @@ final class Lane {
 	 * interrupted, or closed while waiting (a replay waiting for room must not wait past the stop).
 	 */
 	boolean offer(Delivery delivery, long waitNanos) {
-		long deadline = System.nanoTime() + waitNanos;
-		// The capacity counts what waits; the one message running is on top of it.
-		while (this.pending.incrementAndGet() > this.capacity + 1) {
-			this.pending.decrementAndGet();
-			if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted() || this.closing) {
-				return false;
-			}
-			LockSupport.parkNanos(50_000);
-		}
-		this.queue.add(new Work(delivery));
-		return true;
+		return this.buffer.offer(delivery, waitNanos);
 	}
 
 	int depth() {
-		return Math.max(0, this.pending.get() - ((this.current != null) ? 1 : 0));
+		return this.buffer.depth(this.current != null);
 	}
 
 	/** Take no new work; the worker ends once everything pending is settled. */
 	void close() {
-		this.closing = true;
+		this.buffer.close();
 	}
 
 	boolean isDrained() {
 		Thread thread = this.worker;
-		return this.pending.get() == 0 && (thread == null || !thread.isAlive());
+		return this.buffer.isSettled() && (thread == null || !thread.isAlive());
 	}
 
 	/** Take everything not yet running, for the caller to settle; interrupt the worker. */
 	synchronized List<Delivery> abort() {
 		List<Work> left = this.retries.close();
-		this.queue.drainTo(left);
-		this.pending.addAndGet(-left.size());
+		this.buffer.drainInto(left);
 		Thread thread = this.worker;
 		if (thread != null) {
 			thread.interrupt();
@@ -158,7 +137,7 @@ final class Lane {
 		while (this.generation.get() == id) {
 			Work work = next();
 			if (work == null) {
-				if (this.closing && this.pending.get() == 0) {
+				if (this.buffer.isClosing() && this.buffer.isSettled()) {
 					return;
 				}
 				continue;
@@ -178,7 +157,7 @@ final class Lane {
 			return work;
 		}
 		try {
-			return this.queue.poll(this.retries.nanosUntilDue(now, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
+			return this.buffer.poll(this.retries.nanosUntilDue(now, IDLE_POLL_NANOS));
 		}
 		catch (InterruptedException ex) {
 			return null;
