@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.ProcessorFixture;
-import io.messageconsumer.processing.TestHandler;
+import io.messageconsumer.support.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -16,7 +16,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.message.Outcome;
-import io.messageconsumer.processing.TestHandler;
+import io.messageconsumer.support.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

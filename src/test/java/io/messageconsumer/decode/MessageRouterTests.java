@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import io.messageconsumer.handler.MessageHandler;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.RejectedMessageException;
-import io.messageconsumer.processing.TestHandler;
+import io.messageconsumer.support.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -27,6 +27,7 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.processing.lanes.Delivery;
+import io.messageconsumer.support.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;

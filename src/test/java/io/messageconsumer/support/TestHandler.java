@@ -1,17 +1,22 @@
 package io.messageconsumer.support;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
 
 /**
- * A handler of a test's own, written as a lambda: the type, payload class and ordering key given
- * once. A test class annotated {@link TestHandlers} keeps it in a static field, and the service
- * gets it as a bean.
+ * A handler of a test's own: a type, a payload record, an ordering key ({@code id} unless given)
+ * and what it does, written as a lambda (processed, by default). It records every call before it
+ * does it; thread-safe. A unit test hands it to the processor fixture; a Spring test annotated
+ * {@link TestHandlers} keeps it in a static field, and the service gets it as a bean.
  *
  * @param <T> the payload type
  */
-public final class TestHandler<T> implements MessageHandler<T> {
+public class TestHandler<T> implements MessageHandler<T> {
 
 	private final String type;
 
@@ -19,13 +24,25 @@ public final class TestHandler<T> implements MessageHandler<T> {
 
 	private final String orderingKey;
 
-	private final Body<T> body;
+	public final List<T> payloads = Collections.synchronizedList(new ArrayList<>());
 
-	private TestHandler(String type, Class<T> payloadType, String orderingKey, Body<T> body) {
+	public final List<MessageContext> contexts = Collections.synchronizedList(new ArrayList<>());
+
+	public volatile Behaviour<T> behaviour;
+
+	public TestHandler(String type, Class<T> payloadType) {
+		this(type, payloadType, (payload, context) -> HandlerResult.PROCESSED);
+	}
+
+	public TestHandler(String type, Class<T> payloadType, Behaviour<T> behaviour) {
+		this(type, payloadType, "id", behaviour);
+	}
+
+	public TestHandler(String type, Class<T> payloadType, String orderingKey, Behaviour<T> behaviour) {
 		this.type = type;
 		this.payloadType = payloadType;
 		this.orderingKey = orderingKey;
-		this.body = body;
+		this.behaviour = behaviour;
 	}
 
 	/**
@@ -33,11 +50,11 @@ public final class TestHandler<T> implements MessageHandler<T> {
 	 * @param <T> the payload type
 	 * @param type the message type it handles
 	 * @param payloadType the payload class
-	 * @param body what it does with a message
+	 * @param behaviour what it does with a message
 	 * @return the handler
 	 */
-	public static <T> TestHandler<T> of(String type, Class<T> payloadType, Body<T> body) {
-		return new TestHandler<>(type, payloadType, "id", body);
+	public static <T> TestHandler<T> of(String type, Class<T> payloadType, Behaviour<T> behaviour) {
+		return new TestHandler<>(type, payloadType, behaviour);
 	}
 
 	/**
@@ -46,11 +63,11 @@ public final class TestHandler<T> implements MessageHandler<T> {
 	 * @param type the message type it handles
 	 * @param payloadType the payload class
 	 * @param orderingKey the field that orders its messages
-	 * @param body what it does with a message
+	 * @param behaviour what it does with a message
 	 * @return the handler
 	 */
-	public static <T> TestHandler<T> of(String type, Class<T> payloadType, String orderingKey, Body<T> body) {
-		return new TestHandler<>(type, payloadType, orderingKey, body);
+	public static <T> TestHandler<T> of(String type, Class<T> payloadType, String orderingKey, Behaviour<T> behaviour) {
+		return new TestHandler<>(type, payloadType, orderingKey, behaviour);
 	}
 
 	@Override
@@ -69,26 +86,39 @@ public final class TestHandler<T> implements MessageHandler<T> {
 	}
 
 	@Override
-	public HandlerResult handle(T message, MessageContext context) throws Exception {
-		return this.body.handle(message, context);
+	public HandlerResult handle(T payload, MessageContext context) throws Exception {
+		this.payloads.add(payload);
+		this.contexts.add(context);
+		return this.behaviour.handle(payload, context);
+	}
+
+	/** How many times it was called. */
+	public int calls() {
+		return this.contexts.size();
+	}
+
+	/** The message ids it was called with, in order. */
+	public List<String> ids() {
+		synchronized (this.contexts) {
+			return this.contexts.stream().map(MessageContext::id).toList();
+		}
 	}
 
 	/**
 	 * What a test handler does with a message.
-	 *
 	 * @param <T> the payload type
 	 */
 	@FunctionalInterface
-	public interface Body<T> {
+	public interface Behaviour<T> {
 
 		/**
 		 * Handle a message.
-		 * @param message the payload
+		 * @param payload the payload
 		 * @param context the message's context
 		 * @return the outcome
 		 * @throws Exception when handling fails
 		 */
-		HandlerResult handle(T message, MessageContext context) throws Exception;
+		HandlerResult handle(T payload, MessageContext context) throws Exception;
 
 	}
 

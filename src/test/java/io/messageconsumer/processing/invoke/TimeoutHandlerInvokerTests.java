@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.messageconsumer.handler.HandlerResult;
 import io.messageconsumer.handler.MessageContext;
 import io.messageconsumer.handler.MessageHandler;
-import io.messageconsumer.processing.TestHandler;
+import io.messageconsumer.support.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

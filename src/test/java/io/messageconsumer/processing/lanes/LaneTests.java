@@ -26,7 +26,7 @@ import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.ProcessorFixture;
 import io.messageconsumer.processing.RecordingListener;
 import io.messageconsumer.processing.failure.RetryBackOff;
-import io.messageconsumer.processing.TestHandler;
+import io.messageconsumer.support.TestHandler;
 
 import static io.messageconsumer.processing.RecordingListener.message;
 import static org.assertj.core.api.Assertions.assertThat;
