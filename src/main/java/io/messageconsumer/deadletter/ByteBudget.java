@@ -31,14 +31,20 @@ final class ByteBudget {
 	 * not end the wait (the entry would be lost); it is kept for the caller.
 	 * @param bytes the entry's size
 	 * @param keepWaiting asked every 100 ms while waiting, e.g. whether the writer still runs
+	 * @param onWait run once, before the first wait, when the bytes do not fit at once
 	 * @return {@code true} once taken without waiting or after a wait, {@code false} when
 	 * {@code keepWaiting} ended the wait first
 	 */
-	boolean take(long bytes, BooleanSupplier keepWaiting) {
+	boolean take(long bytes, BooleanSupplier keepWaiting, Runnable onWait) {
 		boolean interrupted = false;
+		boolean waited = false;
 		this.lock.lock();
 		try {
 			while (this.used > 0 && this.used + bytes > this.limit) {
+				if (!waited) {
+					onWait.run();
+					waited = true;
+				}
 				if (!keepWaiting.getAsBoolean()) {
 					return false;
 				}
@@ -57,21 +63,6 @@ final class ByteBudget {
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
-		}
-	}
-
-	/**
-	 * Whether taking these bytes now would wait.
-	 * @param bytes the entry's size
-	 * @return {@code true} when the budget is short of them
-	 */
-	boolean isShortOf(long bytes) {
-		this.lock.lock();
-		try {
-			return this.used > 0 && this.used + bytes > this.limit;
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 

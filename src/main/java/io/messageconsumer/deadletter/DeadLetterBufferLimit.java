@@ -30,6 +30,8 @@ final class DeadLetterBufferLimit {
 
 	private final PeriodicSummary waits;
 
+	private final Runnable recordWait;
+
 	private final PeriodicSummary drops;
 
 	DeadLetterBufferLimit(long limitBytes, MeterRegistry meters) {
@@ -41,6 +43,7 @@ final class DeadLetterBufferLimit {
 		this.waits = new PeriodicSummary(Duration.ofSeconds(5),
 				(count) -> logger.warn("Dead-letter buffer full (consumer.dead-letter.buffer-size=" + limitBytes
 						+ " bytes): " + count + " message(s) waited for the writer since the last report"));
+		this.recordWait = this.waits::record;
 		this.drops = new PeriodicSummary(Duration.ofSeconds(5),
 				(count) -> logger.error("Dead-letter writer stopped: " + count
 						+ " dead letter(s) dropped since the last report, " + (long) this.dropped.count() + " in all"));
@@ -53,11 +56,7 @@ final class DeadLetterBufferLimit {
 	 * @return whether it may wait to be written; {@code false} when it was dropped
 	 */
 	boolean admit(DeadLetterRecord entry, BooleanSupplier writerRunning) {
-		long size = entry.size();
-		if (this.bytes.isShortOf(size)) {
-			this.waits.record();
-		}
-		if (!this.bytes.take(size, writerRunning)) {
+		if (!this.bytes.take(entry.size(), writerRunning, this.recordWait)) {
 			entry.release();
 			this.dropped.increment();
 			this.drops.record();

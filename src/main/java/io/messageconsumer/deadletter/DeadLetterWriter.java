@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
@@ -53,6 +54,9 @@ public class DeadLetterWriter extends BatchWriter<DeadLetterRecord> implements D
 
 	private final DeadLetterBufferLimit limit;
 
+	/** Whether the writer will still make room, asked by a caller waiting for it. */
+	private final BooleanSupplier writing = this::isRunning;
+
 	private final Map<DeadLetterReason, Counter> written = new EnumMap<>(DeadLetterReason.class);
 
 	/**
@@ -87,7 +91,7 @@ public class DeadLetterWriter extends BatchWriter<DeadLetterRecord> implements D
 			return;
 		}
 		DeadLetterRecord entry = DeadLetterRecord.of(message, disposition, this.maxPayloadBytes, Instant.now());
-		if (this.limit.admit(entry, this::isRunning)) {
+		if (this.limit.admit(entry, this.writing)) {
 			enqueue(entry);
 		}
 	}
