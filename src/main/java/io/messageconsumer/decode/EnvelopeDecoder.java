@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.messageconsumer.message.DeadLetterReason;
 import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.RejectedMessageException;
+import io.messageconsumer.message.TraceContext;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -111,7 +112,8 @@ public class EnvelopeDecoder {
 		JsonNode seq = root.get("seq");
 		Envelope.Sequence sequence = (seq != null && seq.isIntegralNumber() && seq.canConvertToLong())
 				? Envelope.Sequence.ofNumber(stringOrNull(root.get("source")), seq.longValue()) : null;
-		return new Envelope(requireType(root), scalarText(root.get("id")), time(root.get("time")), sequence, root);
+		return new Envelope(requireType(root), scalarText(root.get("id")), time(root.get("time")), sequence, trace(root),
+				root);
 	}
 
 	private Envelope cloudEvent(JsonNode root) {
@@ -132,7 +134,7 @@ public class EnvelopeDecoder {
 		}
 		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(stringOrNull(root.get("source")),
 				stringOrNull(root.get("sequence")));
-		return new Envelope(type, id, time(root.get("time")), sequence, data);
+		return new Envelope(type, id, time(root.get("time")), sequence, trace(root), data);
 	}
 
 	private static String requireType(JsonNode root) {
@@ -152,6 +154,10 @@ public class EnvelopeDecoder {
 
 	private static String stringOrNull(JsonNode node) {
 		return (node != null && node.isString()) ? node.stringValue() : null;
+	}
+
+	private static TraceContext trace(JsonNode root) {
+		return TraceContext.of(stringOrNull(root.get("traceparent")), stringOrNull(root.get("tracestate")));
 	}
 
 	private static Instant time(JsonNode node) {

@@ -7,11 +7,13 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 import io.messageconsumer.message.Envelope;
+import io.messageconsumer.message.TraceContext;
 
 /**
  * The fast path of {@link EnvelopeDecoder}: one streaming pass over a message that picks out
  * {@code type}, {@code id}, {@code time}, {@code specversion}, the sequence attributes
- * ({@code source}, {@code sequence}, {@code seq}) and where the payload object lies,
+ * ({@code source}, {@code sequence}, {@code seq}), the trace context ({@code traceparent},
+ * {@code tracestate}) and where the payload object lies,
  * without building a tree. The parser is the hardened mapper's, so duplicate members, nesting,
  * number and name limits and trailing tokens are checked as on the tree path; anything it does
  * not handle (not an object, a non-string attribute, a JSON error) yields {@code null}, and the
@@ -33,6 +35,10 @@ final class EnvelopeScanner {
 	private String sequence;
 
 	private long seq = -1;
+
+	private String traceparent;
+
+	private String tracestate;
 
 	private int dataOffset = -1;
 
@@ -101,6 +107,8 @@ final class EnvelopeScanner {
 			}
 			case "source" -> this.source = stringOrSkip(value, parser);
 			case "sequence" -> this.sequence = stringOrSkip(value, parser);
+			case "traceparent" -> this.traceparent = stringOrSkip(value, parser);
+			case "tracestate" -> this.tracestate = stringOrSkip(value, parser);
 			case "seq" -> {
 				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
 					this.seq = parser.getLongValue();
@@ -138,15 +146,17 @@ final class EnvelopeScanner {
 			return null;
 		}
 		Instant instant = (this.time != null) ? Rfc3339.toInstant(this.time) : null;
+		TraceContext trace = TraceContext.of(this.traceparent, this.tracestate);
 		if (!this.cloudEvent) {
 			Envelope.Sequence plain = Envelope.Sequence.ofNumber(this.source, this.seq);
-			return new Envelope(this.type, this.id, instant, plain, body, 0, body.length, mapper);
+			return new Envelope(this.type, this.id, instant, plain, trace, body, 0, body.length, mapper);
 		}
 		if (this.id == null || this.id.isBlank() || this.dataOffset < 0) {
 			return null;
 		}
 		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(this.source, this.sequence);
-		return new Envelope(this.type, this.id, instant, sequence, body, this.dataOffset, this.dataLength, mapper);
+		return new Envelope(this.type, this.id, instant, sequence, trace, body, this.dataOffset, this.dataLength,
+				mapper);
 	}
 
 }

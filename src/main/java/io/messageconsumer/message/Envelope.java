@@ -23,6 +23,8 @@ public final class Envelope {
 
 	private final Sequence sequence;
 
+	private final TraceContext trace;
+
 	private final byte[] body;
 
 	private final int payloadOffset;
@@ -34,12 +36,13 @@ public final class Envelope {
 	private volatile JsonNode payload;
 
 	/** An envelope whose payload is the object at {@code body[offset, offset + length)}. */
-	public Envelope(String type, String id, Instant time, Sequence sequence, byte[] body, int offset, int length,
-			JsonMapper mapper) {
+	public Envelope(String type, String id, Instant time, Sequence sequence, TraceContext trace, byte[] body,
+			int offset, int length, JsonMapper mapper) {
 		this.type = type;
 		this.id = id;
 		this.time = time;
 		this.sequence = sequence;
+		this.trace = trace;
 		this.body = body;
 		this.payloadOffset = offset;
 		this.payloadLength = length;
@@ -47,8 +50,8 @@ public final class Envelope {
 	}
 
 	/** An envelope whose payload was already read into a tree. */
-	public Envelope(String type, String id, Instant time, Sequence sequence, JsonNode payload) {
-		this(type, id, time, sequence, null, 0, 0, null);
+	public Envelope(String type, String id, Instant time, Sequence sequence, TraceContext trace, JsonNode payload) {
+		this(type, id, time, sequence, trace, null, 0, 0, null);
 		this.payload = payload;
 	}
 
@@ -83,6 +86,14 @@ public final class Envelope {
 	 */
 	public Sequence sequence() {
 		return this.sequence;
+	}
+
+	/**
+	 * The W3C trace context the publisher sent along.
+	 * @return the context, or {@code null} when the message carried no {@code traceparent}
+	 */
+	public TraceContext trace() {
+		return this.trace;
 	}
 
 	/**
