@@ -38,4 +38,17 @@ public record Disposition(Outcome outcome, DeadLetterReason reason, String detai
 				: new Disposition(Outcome.REJECTED, reason, detail, null, null, null, 0);
 	}
 
+	/**
+	 * A message rejected by a step: its type and id from the envelope, or, when it was rejected
+	 * while being decoded, those the rejection could read.
+	 * @param rejection why
+	 * @param envelope the decoded envelope, or {@code null} when decoding failed
+	 * @return the disposition
+	 */
+	public static Disposition rejected(RejectedMessageException rejection, Envelope envelope) {
+		return (envelope != null) ? rejected(rejection.reason(), rejection.getMessage(), envelope)
+				: new Disposition(Outcome.REJECTED, rejection.reason(), rejection.getMessage(), rejection.type(),
+						rejection.id(), null, 0);
+	}
+
 }

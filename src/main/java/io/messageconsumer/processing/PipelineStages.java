@@ -48,7 +48,7 @@ final class PipelineStages implements Stages {
 			return arrival.delivery();
 		}
 		catch (RejectedMessageException ex) {
-			reject(arrival, Disposition.rejected(ex.reason(), ex.getMessage(), arrival.envelope));
+			reject(arrival, Disposition.rejected(ex, arrival.envelope));
 		}
 		catch (Exception | Error ex) {
 			reject(arrival, Disposition.rejected(DeadLetterReason.INVALID_JSON, LogText.safe(String.valueOf(ex), 900),

@@ -32,7 +32,7 @@ final class RetryOrFail {
 	}
 
 	AttemptResult rejected(Delivery delivery, RejectedMessageException ex) {
-		return AttemptResult.done(Disposition.rejected(ex.reason(), ex.getMessage(), delivery.envelope()));
+		return AttemptResult.done(Disposition.rejected(ex, delivery.envelope()));
 	}
 
 	/** A failed attempt: retried after a backoff while attempts are left, unless it was interrupted. */
