@@ -5,7 +5,11 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.MutableCoercionConfig;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Builds the hardened {@link JsonMapper} that reads messages from the wire.
@@ -14,6 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  * weaken it: no default typing, duplicate members and trailing tokens rejected, and explicit
  * limits on nesting depth, number, string and name length, document length and token count,
  * so hostile input costs little CPU and memory.
+ * <p>
+ * It binds strictly: no coercion between JSON types for a record's fields. A string is not a
+ * number ({@code "total":"19.00"}), a number or boolean is not a string ({@code "message":42}),
+ * a number with a fraction is not an integer and nothing but {@code true}/{@code false} is a
+ * boolean. The one exception, made in {@link PayloadBindingModule}: a member named {@code id}
+ * bound to a string also takes a JSON integer that fits a long, as its decimal text.
  * <p>
  * Its buffers are recycled per thread: the mapper is used by a few long-lived platform threads
  * (the connections' and the lanes' workers), and Jackson 3's default pool (a concurrent deque)
@@ -66,8 +76,25 @@ public final class MessageJson {
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.withCoercionConfig(LogicalType.Textual, (textual) -> fail(textual, CoercionInputShape.Integer,
+					CoercionInputShape.Float, CoercionInputShape.Boolean))
+			.withCoercionConfig(LogicalType.Integer, (integer) -> fail(integer, CoercionInputShape.String,
+					CoercionInputShape.EmptyString, CoercionInputShape.Float, CoercionInputShape.Boolean))
+			.withCoercionConfig(LogicalType.Float, (number) -> fail(number, CoercionInputShape.String,
+					CoercionInputShape.EmptyString, CoercionInputShape.Boolean))
+			.withCoercionConfig(LogicalType.Boolean, (bool) -> fail(bool, CoercionInputShape.String,
+					CoercionInputShape.EmptyString, CoercionInputShape.Integer, CoercionInputShape.Float))
+			.withCoercionConfig(LogicalType.Enum, (enumeration) -> fail(enumeration, CoercionInputShape.Integer,
+					CoercionInputShape.Float, CoercionInputShape.Boolean))
 			.addModule(new PayloadBindingModule())
 			.build();
+	}
+
+	private static void fail(MutableCoercionConfig config, CoercionInputShape... shapes) {
+		for (CoercionInputShape shape : shapes) {
+			config.setCoercion(shape, CoercionAction.Fail);
+		}
 	}
 
 }

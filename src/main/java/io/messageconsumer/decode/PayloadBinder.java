@@ -8,6 +8,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import io.messageconsumer.message.DeadLetterReason;
@@ -51,9 +52,12 @@ public class PayloadBinder {
 					? binding.checkedBytes.readValue(bytes, envelope.payloadOffset(), envelope.payloadLength())
 					: binding.reader.readValue(envelope.payload());
 		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			String message = (ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage();
-			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD, LogText.safe(message, MAX_DETAIL));
+		catch (JacksonException ex) {
+			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD,
+					LogText.safe(JsonProblems.describeBinding(ex, payloadOrNull(envelope)), MAX_DETAIL));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD, LogText.safe(ex.getMessage(), MAX_DETAIL));
 		}
 		if (value == null) {
 			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD, "payload is null");
@@ -65,6 +69,16 @@ public class PayloadBinder {
 			}
 		}
 		return value;
+	}
+
+	/** The payload as a tree, to tell what a field that failed held; only on that error path. */
+	private static JsonNode payloadOrNull(Envelope envelope) {
+		try {
+			return envelope.payload();
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	private static <T> String describe(Set<ConstraintViolation<T>> violations) {
