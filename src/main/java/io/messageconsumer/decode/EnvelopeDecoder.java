@@ -100,7 +100,7 @@ public class EnvelopeDecoder {
 			return root;
 		}
 		catch (JacksonException ex) {
-			throw new RejectedMessageException(DeadLetterReason.INVALID_JSON, LogText.safe(ex.getOriginalMessage()));
+			throw new RejectedMessageException(DeadLetterReason.INVALID_JSON, LogText.safe(JsonProblems.describeSyntax(ex)));
 		}
 		catch (StackOverflowError ex) {
 			// Unreachable with the nesting limit in place; kept so no input can escape the pipeline.
