@@ -34,6 +34,12 @@ final class MalformedCorpus {
 		add(corpus, "huge number", "{\"type\":\"order\",\"id\":\"n\",\"total\":" + "9".repeat(5000) + "}", "invalid_json");
 		add(corpus, "single quotes", "{'type':'order'}", "invalid_json");
 		add(corpus, "NaN", "{\"type\":\"order\",\"id\":\"x\",\"total\":NaN}", "invalid_json");
+		add(corpus, "-Infinity", "{\"type\":\"order\",\"id\":\"x\",\"total\":-Infinity}", "invalid_json");
+		add(corpus, "trailing comma", "{\"type\":\"order\",\"id\":\"x\",}", "invalid_json");
+		add(corpus, "unquoted name", "{type:\"order\"}", "invalid_json");
+		add(corpus, "comment", "{\"type\":\"order\" /* c */}", "invalid_json");
+		add(corpus, "leading plus", "{\"type\":\"order\",\"total\":+1}", "invalid_json");
+		add(corpus, "bad escape", "{\"type\":\"order\",\"id\":\"\\q\"}", "invalid_json");
 		add(corpus, "array", "[1,2,3]", "not_an_object");
 		add(corpus, "string", "\"order\"", "not_an_object");
 		add(corpus, "number", "42", "not_an_object");
@@ -54,6 +60,13 @@ final class MalformedCorpus {
 		add(corpus, "bad currency", "{\"type\":\"order\",\"id\":\"c\",\"currency\":\"euro\"}", "invalid_payload");
 		add(corpus, "negative total", "{\"type\":\"order\",\"id\":\"t\",\"total\":-1}", "invalid_payload");
 		add(corpus, "items not an array", "{\"type\":\"order\",\"id\":\"i\",\"items\":\"abc\"}", "invalid_payload");
+		add(corpus, "string total", "{\"type\":\"order\",\"id\":\"s\",\"total\":\"19.00\"}", "invalid_payload");
+		add(corpus, "boolean id", "{\"type\":\"order\",\"id\":true}", "invalid_payload");
+		add(corpus, "fractional id", "{\"type\":\"order\",\"id\":1.5}", "invalid_payload");
+		add(corpus, "23-digit id", "{\"type\":\"order\",\"id\":12345678901234567890123}", "invalid_payload");
+		add(corpus, "string quantity", "{\"type\":\"order\",\"id\":\"q\",\"items\":[{\"sku\":\"S\",\"quantity\":\"2\"}]}",
+				"invalid_payload");
+		add(corpus, "numeric message", "{\"type\":\"notification\",\"message\":42}", "invalid_payload");
 		add(corpus, "notification without message", "{\"type\":\"notification\",\"id\":\"n\"}", "invalid_payload");
 		add(corpus, "notification too long",
 				"{\"type\":\"notification\",\"message\":\"" + "m".repeat(10_001) + "\"}", "invalid_payload");
@@ -61,6 +74,16 @@ final class MalformedCorpus {
 				"invalid_payload");
 		add(corpus, "CloudEvents without id",
 				"{\"specversion\":\"1.0\",\"type\":\"order\",\"source\":\"/s\",\"data\":{\"id\":\"e\"}}", "invalid_payload");
+		add(corpus, "CloudEvents XML data", "{\"specversion\":\"1.0\",\"type\":\"order\",\"id\":\"e\",\"source\":\"/s\","
+				+ "\"datacontenttype\":\"application/xml\",\"data\":{\"id\":\"e\"}}", "unsupported_content_type");
+		add(corpus, "CloudEvents invalid data_base64", "{\"specversion\":\"1.0\",\"type\":\"order\",\"id\":\"e\","
+				+ "\"source\":\"/s\",\"data_base64\":\"not base64!\"}", "invalid_payload");
+		add(corpus, "CloudEvents data_base64 of NaN", "{\"specversion\":\"1.0\",\"type\":\"order\",\"id\":\"e\","
+				+ "\"source\":\"/s\",\"data_base64\":\"eyJ0b3RhbCI6TmFOfQ==\"}", "invalid_payload");
+		add(corpus, "CloudEvents data and data_base64", "{\"specversion\":\"1.0\",\"type\":\"order\",\"id\":\"e\","
+				+ "\"source\":\"/s\",\"data\":{\"id\":\"e\"},\"data_base64\":\"e30=\"}", "invalid_payload");
+		add(corpus, "CloudEvents 0.3", "{\"specversion\":\"0.3\",\"type\":\"order\",\"id\":\"e\",\"source\":\"/s\","
+				+ "\"data\":{\"id\":\"e\"}}", "invalid_payload");
 		return corpus;
 	}
 

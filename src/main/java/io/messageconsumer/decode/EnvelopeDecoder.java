@@ -14,7 +14,8 @@ import io.messageconsumer.support.LogText;
 
 /**
  * Turns raw message bytes into an {@link Envelope}: size limit, strict UTF-8, strict JSON,
- * object required, plain or CloudEvents 1.0 structured form.
+ * object required, plain or CloudEvents 1.0 structured form (with {@code data}, or
+ * {@code data_base64} holding JSON, and a JSON {@code datacontenttype} when there is one).
  * <p>
  * A well-formed message is read in one streaming pass ({@link EnvelopeScanner}) that picks out the
  * envelope attributes and where the payload object lies, without building a tree; the handler's
@@ -112,37 +113,96 @@ public class EnvelopeDecoder {
 		JsonNode seq = root.get("seq");
 		Envelope.Sequence sequence = (seq != null && seq.isIntegralNumber() && seq.canConvertToLong())
 				? Envelope.Sequence.ofNumber(stringOrNull(root.get("source")), seq.longValue()) : null;
-		return new Envelope(requireType(root), scalarText(root.get("id")), time(root.get("time")), sequence, trace(root),
-				root);
+		String id = idText(root.get("id"));
+		return new Envelope(requireType(root, id), id, time(root.get("time")), sequence, trace(root), root);
 	}
 
+	/**
+	 * A CloudEvent. Whatever is wrong with it, the rejection keeps the {@code type} and
+	 * {@code id} it has, so its dead letter, log line and meter carry them.
+	 */
 	private Envelope cloudEvent(JsonNode root) {
+		String id = idText(root.get("id"));
 		JsonNode version = root.get("specversion");
 		if (!version.isString() || !CLOUDEVENTS_VERSION.equals(version.stringValue())) {
 			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD,
-					"unsupported CloudEvents specversion " + LogText.safe(version.toString(), 32));
+					"unsupported CloudEvents specversion " + LogText.safe(version.toString(), 32) + ", expected \"1.0\"",
+					typeOrNull(root), id);
 		}
-		String type = requireType(root);
-		String id = scalarText(root.get("id"));
+		String type = requireType(root, id);
 		if (id == null || id.isBlank()) {
-			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD, "CloudEvents attribute id is required");
+			throw invalidPayload("CloudEvents attribute id is required: a non-empty string", type, null);
 		}
+		JsonNode contentType = root.get("datacontenttype");
+		if (contentType != null && !contentType.isString()) {
+			throw invalidPayload("CloudEvents attribute datacontenttype must be a string", type, id);
+		}
+		CloudEventsData.requireJson(stringOrNull(contentType), type, id);
 		JsonNode data = root.get("data");
-		if (data == null || !data.isObject()) {
-			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD,
-					"CloudEvents data must be a JSON object");
+		JsonNode base64 = root.get("data_base64");
+		if (data != null && base64 != null) {
+			throw invalidPayload("CloudEvents event has both data and data_base64; it may have only one", type, id);
 		}
-		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(stringOrNull(root.get("source")),
-				stringOrNull(root.get("sequence")));
+		Envelope.Sequence sequence = sequence(stringOrNull(root.get("source")), root.get("sequence"));
+		if (base64 != null) {
+			if (!base64.isString()) {
+				throw invalidPayload("CloudEvents data_base64 must be a string", type, id);
+			}
+			byte[] payload = CloudEventsData.decode(base64.stringValue(), this.mapper, type, id);
+			return new Envelope(type, id, time(root.get("time")), sequence, trace(root), payload, 0, payload.length,
+					this.mapper, false);
+		}
+		if (data == null) {
+			throw invalidPayload("CloudEvents event has no data: expected a JSON object in data, or data_base64", type, id);
+		}
+		if (!data.isObject()) {
+			throw invalidPayload("CloudEvents data must be a JSON object, got "
+					+ data.getNodeType().name().toLowerCase(Locale.ROOT), type, id);
+		}
 		return new Envelope(type, id, time(root.get("time")), sequence, trace(root), data);
 	}
 
-	private static String requireType(JsonNode root) {
-		JsonNode type = root.get("type");
-		if (type == null || !type.isString() || type.stringValue().isBlank()) {
-			throw new RejectedMessageException(DeadLetterReason.MISSING_TYPE, "member type is missing, blank or not a string");
+	/** The CloudEvents {@code sequence}: a string of digits or a non-negative integer, fitting a long. */
+	private static Envelope.Sequence sequence(String source, JsonNode sequence) {
+		if (sequence == null) {
+			return null;
 		}
-		return type.stringValue();
+		if (sequence.isIntegralNumber()) {
+			return sequence.canConvertToLong() ? Envelope.Sequence.ofNumber(source, sequence.longValue()) : null;
+		}
+		return Envelope.Sequence.ofDigits(source, stringOrNull(sequence));
+	}
+
+	private static RejectedMessageException invalidPayload(String detail, String type, String id) {
+		return new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD, detail, type, id);
+	}
+
+	private static String requireType(JsonNode root, String id) {
+		String type = typeOrNull(root);
+		if (type == null) {
+			throw new RejectedMessageException(DeadLetterReason.MISSING_TYPE, "member type is missing, blank or not a string",
+					null, id);
+		}
+		return type;
+	}
+
+	private static String typeOrNull(JsonNode root) {
+		JsonNode type = root.get("type");
+		return (type != null && type.isString() && !type.stringValue().isBlank()) ? type.stringValue() : null;
+	}
+
+	/**
+	 * The {@code id}: a string, or a JSON integer that fits a long as its decimal text; anything
+	 * else (a fraction, a boolean, a larger integer) is no id.
+	 */
+	static String idText(JsonNode node) {
+		if (node == null) {
+			return null;
+		}
+		if (node.isString()) {
+			return node.stringValue();
+		}
+		return (node.isIntegralNumber() && node.canConvertToLong()) ? Long.toString(node.longValue()) : null;
 	}
 
 	private static String scalarText(JsonNode node) {

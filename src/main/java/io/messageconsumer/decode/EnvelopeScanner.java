@@ -7,16 +7,19 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 import io.messageconsumer.message.Envelope;
+import io.messageconsumer.message.RejectedMessageException;
 import io.messageconsumer.message.TraceContext;
 
 /**
  * The fast path of {@link EnvelopeDecoder}: one streaming pass over a message that picks out
  * {@code type}, {@code id}, {@code time}, {@code specversion}, the sequence attributes
  * ({@code source}, {@code sequence}, {@code seq}), the trace context ({@code traceparent},
- * {@code tracestate}) and where the payload object lies,
+ * {@code tracestate}), {@code datacontenttype} and where the payload object lies (or the
+ * {@code data_base64} text, decoded to the payload bytes),
  * without building a tree. The parser is the hardened mapper's, so duplicate members, nesting,
  * number and name limits and trailing tokens are checked as on the tree path; anything it does
- * not handle (not an object, a non-string attribute, a JSON error) yields {@code null}, and the
+ * not handle (not an object, an attribute of an unexpected kind, a JSON error, a CloudEvent it
+ * would reject) yields {@code null}, and the
  * decoder reads the message again the original way, which also gives rejections their usual
  * reason and detail.
  */
@@ -34,7 +37,15 @@ final class EnvelopeScanner {
 
 	private String sequence;
 
+	private long sequenceNumber = -1;
+
 	private long seq = -1;
+
+	private String contentType;
+
+	private String dataBase64;
+
+	private boolean hasData;
 
 	private String traceparent;
 
@@ -86,10 +97,15 @@ final class EnvelopeScanner {
 				this.type = parser.getString();
 			}
 			case "id" -> {
-				if (value != JsonToken.VALUE_STRING) {
+				if (value == JsonToken.VALUE_STRING) {
+					this.id = parser.getString();
+				}
+				else if (fitsLong(value, parser)) {
+					this.id = Long.toString(parser.getLongValue());
+				}
+				else {
 					return false;
 				}
-				this.id = parser.getString();
 			}
 			case "time" -> {
 				if (value == JsonToken.VALUE_STRING) {
@@ -106,11 +122,29 @@ final class EnvelopeScanner {
 				this.cloudEvent = true;
 			}
 			case "source" -> this.source = stringOrSkip(value, parser);
-			case "sequence" -> this.sequence = stringOrSkip(value, parser);
+			case "sequence" -> {
+				if (fitsLong(value, parser)) {
+					this.sequenceNumber = parser.getLongValue();
+				}
+				else {
+					this.sequence = stringOrSkip(value, parser);
+				}
+			}
+			case "datacontenttype", "data_base64" -> {
+				if (value != JsonToken.VALUE_STRING) {
+					return false;
+				}
+				if (name.equals("datacontenttype")) {
+					this.contentType = parser.getString();
+				}
+				else {
+					this.dataBase64 = parser.getString();
+				}
+			}
 			case "traceparent" -> this.traceparent = stringOrSkip(value, parser);
 			case "tracestate" -> this.tracestate = stringOrSkip(value, parser);
 			case "seq" -> {
-				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+				if (fitsLong(value, parser)) {
 					this.seq = parser.getLongValue();
 				}
 				else {
@@ -118,6 +152,7 @@ final class EnvelopeScanner {
 				}
 			}
 			case "data" -> {
+				this.hasData = true;
 				if (value != JsonToken.START_OBJECT) {
 					// A plain message may carry any data; a CloudEvent without an object is left to the tree path.
 					parser.skipChildren();
@@ -130,6 +165,10 @@ final class EnvelopeScanner {
 			default -> parser.skipChildren();
 		}
 		return true;
+	}
+
+	private static boolean fitsLong(JsonToken value, JsonParser parser) {
+		return value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
 	}
 
 	/** The string value, or {@code null} after skipping a value of another kind. */
@@ -149,14 +188,33 @@ final class EnvelopeScanner {
 		TraceContext trace = TraceContext.of(this.traceparent, this.tracestate);
 		if (!this.cloudEvent) {
 			Envelope.Sequence plain = Envelope.Sequence.ofNumber(this.source, this.seq);
-			return new Envelope(this.type, this.id, instant, plain, trace, body, 0, body.length, mapper);
+			return new Envelope(this.type, this.id, instant, plain, trace, body, 0, body.length, mapper, true);
 		}
-		if (this.id == null || this.id.isBlank() || this.dataOffset < 0) {
+		if (this.id == null || this.id.isBlank() || !CloudEventsData.isJson(this.contentType)) {
 			return null;
 		}
-		Envelope.Sequence sequence = Envelope.Sequence.ofDigits(this.source, this.sequence);
+		Envelope.Sequence sequence = (this.sequence != null) ? Envelope.Sequence.ofDigits(this.source, this.sequence)
+				: Envelope.Sequence.ofNumber(this.source, this.sequenceNumber);
+		if (this.dataBase64 != null) {
+			return this.hasData ? null : dataBase64Envelope(instant, sequence, trace, mapper);
+		}
+		if (this.dataOffset < 0) {
+			return null;
+		}
 		return new Envelope(this.type, this.id, instant, sequence, trace, body, this.dataOffset, this.dataLength,
-				mapper);
+				mapper, false);
+	}
+
+	/** The envelope of an event whose payload is its decoded {@code data_base64}; its rejection is the tree path's. */
+	private Envelope dataBase64Envelope(Instant instant, Envelope.Sequence sequence, TraceContext trace,
+			JsonMapper mapper) {
+		try {
+			byte[] payload = CloudEventsData.decode(this.dataBase64, mapper, this.type, this.id);
+			return new Envelope(this.type, this.id, instant, sequence, trace, payload, 0, payload.length, mapper, false);
+		}
+		catch (RejectedMessageException ex) {
+			return null;
+		}
 	}
 
 }

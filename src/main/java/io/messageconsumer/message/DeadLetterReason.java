@@ -26,6 +26,9 @@ public enum DeadLetterReason {
 	/** The payload does not bind to the handler's record or fails validation. */
 	INVALID_PAYLOAD("invalid_payload"),
 
+	/** A CloudEvent whose {@code datacontenttype} is not JSON. */
+	UNSUPPORTED_CONTENT_TYPE("unsupported_content_type"),
+
 	/** The handler threw on every attempt. */
 	HANDLER_FAILED("handler_failed"),
 

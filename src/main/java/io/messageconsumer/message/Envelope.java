@@ -9,8 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A decoded message: its routing attributes and the payload object, whichever envelope form it came in.
  * <p>
  * The payload is kept as the range of the message's bytes that holds it (the message itself in
- * the plain form, {@code data} in the CloudEvents form), already checked to be one strict JSON
- * object: the pipeline binds the handler's record straight from those bytes, and builds a
+ * the plain form, {@code data} in the CloudEvents form; for a CloudEvent's {@code data_base64},
+ * the decoded bytes), already checked to be one strict JSON object: the pipeline binds the handler's record straight from those bytes, and builds a
  * {@link JsonNode} tree only when someone asks for {@link #payload()}.
  */
 public final class Envelope {
@@ -33,11 +33,17 @@ public final class Envelope {
 
 	private final JsonMapper mapper;
 
+	private final boolean plain;
+
 	private volatile JsonNode payload;
 
-	/** An envelope whose payload is the object at {@code body[offset, offset + length)}. */
+	/**
+	 * An envelope whose payload is the object at {@code body[offset, offset + length)}.
+	 * @param plain whether the payload is the whole message (plain form), which holds the envelope
+	 * attributes too, rather than a CloudEvent's data
+	 */
 	public Envelope(String type, String id, Instant time, Sequence sequence, TraceContext trace, byte[] body,
-			int offset, int length, JsonMapper mapper) {
+			int offset, int length, JsonMapper mapper, boolean plain) {
 		this.type = type;
 		this.id = id;
 		this.time = time;
@@ -47,11 +53,12 @@ public final class Envelope {
 		this.payloadOffset = offset;
 		this.payloadLength = length;
 		this.mapper = mapper;
+		this.plain = plain;
 	}
 
 	/** An envelope whose payload was already read into a tree. */
 	public Envelope(String type, String id, Instant time, Sequence sequence, TraceContext trace, JsonNode payload) {
-		this(type, id, time, sequence, trace, null, 0, 0, null);
+		this(type, id, time, sequence, trace, null, 0, 0, null, false);
 		this.payload = payload;
 	}
 
@@ -80,8 +87,9 @@ public final class Envelope {
 	}
 
 	/**
-	 * The publisher's sequence number: the CloudEvents {@code sequence} attribute when it is all
-	 * digits, or a top-level non-negative integer {@code seq} in the plain form.
+	 * The publisher's sequence number: the CloudEvents {@code sequence} attribute when it is a
+	 * string of digits or a non-negative JSON integer, or a top-level non-negative integer
+	 * {@code seq} in the plain form; either fitting a long.
 	 * @return the sequence and the source it counts for, or {@code null} when the message has none
 	 */
 	public Sequence sequence() {
@@ -105,17 +113,20 @@ public final class Envelope {
 	 */
 	public record Sequence(String source, long number) {
 
-		/** Digits of at most 18 characters (so any fits a long), else {@code null}. */
+		/** Only digits, of a number that fits a long, else {@code null}. */
 		public static Sequence ofDigits(String source, String digits) {
-			if (digits == null || digits.isEmpty() || digits.length() > 18) {
+			if (digits == null || digits.isEmpty() || digits.length() > 19) {
 				return null;
 			}
+			long number = 0;
 			for (int i = 0; i < digits.length(); i++) {
-				if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+				int digit = digits.charAt(i) - '0';
+				if (digit < 0 || digit > 9 || number > (Long.MAX_VALUE - digit) / 10) {
 					return null;
 				}
+				number = number * 10 + digit;
 			}
-			return new Sequence(source, Long.parseLong(digits));
+			return new Sequence(source, number);
 		}
 
 		/** A non-negative number, else {@code null}. */
@@ -151,9 +162,9 @@ public final class Envelope {
 		return this.payloadLength;
 	}
 
-	/** Whether the payload is the whole message (plain form) rather than a member of it. */
+	/** Whether the payload is the whole message's bytes (plain form) rather than a CloudEvent's data. */
 	public boolean isPlainBytes() {
-		return this.body != null && this.payloadOffset == 0 && this.payloadLength == this.body.length;
+		return this.body != null && this.plain;
 	}
 
 	@Override

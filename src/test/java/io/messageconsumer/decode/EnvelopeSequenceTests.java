@@ -8,8 +8,8 @@ import io.messageconsumer.message.Envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sequence attributes the decoder picks up for loss accounting, on the streaming path and on
- * the tree path (taken when an attribute such as {@code id} is not a string).
+ * The sequence attributes the decoder picks up for loss accounting: the CloudEvents
+ * {@code sequence} (a string of digits or a JSON integer) and the plain form's {@code seq}.
  */
 class EnvelopeSequenceTests {
 
@@ -23,7 +23,7 @@ class EnvelopeSequenceTests {
 	}
 
 	@Test
-	void readsCloudEventsSequenceOnTheTreePath() {
+	void readsCloudEventsSequenceWhereverItStandsAndWithAnIntegerId() {
 		assertThat(sequence("{\"sequence\":\"00017\",\"specversion\":\"1.0\",\"type\":\"order\",\"source\":\"/shop\","
 				+ "\"id\":\"e-1\",\"data\":{\"id\":\"A-1\"},\"extra\":[1]}"))
 			.isEqualTo(new Envelope.Sequence("/shop", 17));
@@ -33,8 +33,27 @@ class EnvelopeSequenceTests {
 	}
 
 	@Test
-	void ignoresCloudEventsSequenceThatIsNotAllDigits() {
-		for (String value : new String[] { "\"-1\"", "\"1e3\"", "\"abc\"", "\"\"", "\"1234567890123456789\"", "5" }) {
+	void readsCloudEventsSequenceThatIsAJsonInteger() {
+		// The cloudevents SDK serialises a numeric extension value as a JSON number.
+		assertThat(sequence("{\"specversion\":\"1.0\",\"type\":\"order\",\"source\":\"/shop\",\"id\":\"e-1\","
+				+ "\"sequence\":5,\"data\":{\"id\":\"A-1\"}}"))
+			.isEqualTo(new Envelope.Sequence("/shop", 5));
+		assertThat(sequence("{\"sequence\":9223372036854775807,\"specversion\":\"1.0\",\"type\":\"order\","
+				+ "\"source\":\"/shop\",\"id\":7,\"data\":{\"id\":\"A-1\"}}"))
+			.isEqualTo(new Envelope.Sequence("/shop", Long.MAX_VALUE));
+	}
+
+	@Test
+	void readsCloudEventsSequenceOfDigitsUpToTheLargestLong() {
+		assertThat(sequence("{\"specversion\":\"1.0\",\"type\":\"order\",\"id\":\"e-1\","
+				+ "\"sequence\":\"9223372036854775807\",\"data\":{}}"))
+			.isEqualTo(new Envelope.Sequence(null, Long.MAX_VALUE));
+	}
+
+	@Test
+	void ignoresCloudEventsSequenceThatIsNotANonNegativeIntegerFittingALong() {
+		for (String value : new String[] { "\"-1\"", "\"1e3\"", "\"abc\"", "\"\"", "\"9223372036854775808\"",
+				"\"00000000000000000001\"", "-1", "1.5", "5e0", "9223372036854775808", "true", "null", "[5]" }) {
 			assertThat(sequence("{\"specversion\":\"1.0\",\"type\":\"order\",\"source\":\"/s\",\"id\":\"e-1\","
 					+ "\"sequence\":" + value + ",\"data\":{\"id\":\"A-1\"}}"))
 				.as(value)
