@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 
+import io.messageconsumer.support.CloudEventsSdk;
 import io.messageconsumer.support.Http;
 import io.messageconsumer.support.Orders;
 import io.messageconsumer.support.RedisIntegrationTest;
@@ -21,7 +22,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What every source promises, end to end against a real Redis, run once per source by
  * {@link PubSubSourceContractTests} and {@link StreamSourceContractTests}: orders and
- * notifications routed to their handlers in both envelope forms, a re-sent order counted as a
+ * notifications routed to their handlers in both envelope forms (also as the CloudEvents SDK writes
+ * them, and a rejected event dead-lettered and counted under its type and id), a re-sent order counted as a
  * duplicate that changes nothing, a burst stored each id once, invalid JSON dead-lettered with
  * the source and channel, health and throughput. The subclass configures the service to consume
  * the logical channels {@code orders} and {@code notifications} (see {@link Source}).
@@ -169,6 +171,49 @@ abstract class SourceContractTests extends SourceContract {
 			assertThat(body.has("deadLetters")).isTrue();
 			assertThat(body.has("uptime")).isTrue();
 		});
+	}
+
+	@Test
+	void handlesTheEventsOfTheCloudEventsSdk() {
+		String binary = uniqueId();
+		String sequenced = uniqueId();
+		publish("orders", CloudEventsSdk.event("binary-data", "sdk-binary-1", binary));
+		publish("orders", CloudEventsSdk.event("json-data-base64", "sdk-base64-1", sequenced + "-b"));
+		publish("orders", CloudEventsSdk.event("numeric-sequence", "sdk-sequence-1", sequenced));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.service.hasOrder(binary) && this.service.hasOrder(sequenced)
+					&& this.service.hasOrder(sequenced + "-b"));
+		assertThat(this.service.order(binary)).containsEntry("total", "4.5").containsEntry("currency", "EUR");
+		assertThat(this.service.order(sequenced + "-b")).containsEntry("total", "7");
+	}
+
+	@Test
+	void deadLettersARejectedCloudEventUnderItsTypeAndId() {
+		String xml = uniqueId();
+		String oldVersion = uniqueId();
+		String badBase64 = uniqueId();
+		double rejectedBefore = this.service.messages("order", "rejected");
+		publish("orders", CloudEventsSdk.event("xml-data", "sdk-xml-1", xml));
+		publish("orders", """
+				{"specversion":"0.3","type":"order","source":"/shop","id":"%s","data":{"id":"%s"}}"""
+			.formatted(oldVersion, oldVersion));
+		publish("orders", """
+				{"specversion":"1.0","type":"order","source":"/shop","id":"%s","data_base64":"not base64"}"""
+			.formatted(badBase64));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.service.deadLetterWith("id", xml) != null
+					&& this.service.deadLetterWith("id", oldVersion) != null
+					&& this.service.deadLetterWith("id", badBase64) != null);
+		assertThat(this.service.deadLetterWith("id", xml)).containsEntry("type", "order")
+			.containsEntry("reason", "unsupported_content_type")
+			.containsEntry("detail",
+					"CloudEvents datacontenttype 'application/xml' is not JSON; expected application/json or a +json type");
+		assertThat(this.service.deadLetterWith("id", oldVersion)).containsEntry("type", "order")
+			.containsEntry("reason", "invalid_payload");
+		assertThat(this.service.deadLetterWith("id", badBase64)).containsEntry("type", "order")
+			.containsEntry("reason", "invalid_payload");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.service.messages("order", "rejected")).isEqualTo(rejectedBefore + 3));
 	}
 
 	/** {@code consumer.messages.received} of this source on a logical channel. */

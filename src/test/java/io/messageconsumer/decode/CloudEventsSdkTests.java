@@ -1,9 +1,7 @@
 package io.messageconsumer.decode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,13 +15,14 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.order.OrderMessage;
 import io.messageconsumer.processing.ProcessorFixture;
+import io.messageconsumer.support.CloudEventsSdk;
 import io.messageconsumer.support.TestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The events the official {@code cloudevents} JavaScript SDK 10 writes in structured mode
- * ({@code src/test/resources/io/messageconsumer/decode/cloudevents-sdk}, generated with the SDK),
+ * ({@link CloudEventsSdk}),
  * each decoded and handled as the order it carries.
  */
 class CloudEventsSdkTests {
@@ -94,21 +93,8 @@ class CloudEventsSdkTests {
 		return this.decoder.decode(fixture(event));
 	}
 
-	/**
-	 * An event as the SDK wrote it.
-	 * @param name the fixture's name, without {@code .json}
-	 * @return its bytes
-	 */
-	static byte[] fixture(String name) {
-		try (InputStream in = CloudEventsSdkTests.class.getResourceAsStream("cloudevents-sdk/" + name + ".json")) {
-			if (in == null) {
-				throw new IllegalStateException("no fixture " + name);
-			}
-			return in.readAllBytes();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+	private static byte[] fixture(String name) {
+		return CloudEventsSdk.event(name).getBytes(StandardCharsets.UTF_8);
 	}
 
 }
