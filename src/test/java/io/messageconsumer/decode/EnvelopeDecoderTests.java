@@ -310,6 +310,21 @@ class EnvelopeDecoderTests {
 	}
 
 	@Test
+	void readsAnIntegerIdThatFitsALongAsItsDecimalTextAndNoOtherKindOfId() {
+		assertThat(this.decoder.decode(utf8("{\"type\":\"order\",\"id\":-9223372036854775808}")).id())
+			.isEqualTo("-9223372036854775808");
+		for (String id : new String[] { "true", "1.5", "1e3", "9223372036854775808", "null" }) {
+			assertThat(this.decoder.decode(utf8("{\"type\":\"order\",\"id\":" + id + "}")).id()).as(id).isNull();
+		}
+	}
+
+	@Test
+	void keepsTheIdOfAMessageWithoutType() {
+		assertThat(rejection(utf8("{\"id\":\"x\",\"type\":7}")).id()).isEqualTo("x");
+		assertThat(rejection(utf8("{\"id\":\"x\",\"type\":7}")).type()).isNull();
+	}
+
+	@Test
 	void ignoresNonScalarId() {
 		assertThat(this.decoder.decode(utf8("{\"type\":\"order\",\"id\":{\"x\":1}}")).id()).isNull();
 	}
