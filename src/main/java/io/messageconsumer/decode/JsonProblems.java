@@ -61,11 +61,10 @@ final class JsonProblems {
 	static String describeBinding(JacksonException ex, JsonNode payload) {
 		String path = path(ex);
 		String field = path.isEmpty() ? "payload" : "field " + path;
-		if (ex instanceof InvalidNullException mismatch) {
-			return field + ": expected " + expected(mismatch.getTargetType()) + ", got null";
-		}
 		if (ex instanceof MismatchedInputException mismatch) {
-			String got = kind(valueAt(payload, ex));
+			JsonNode value = valueAt(payload, ex);
+			String got = (payload != null && value == null) ? "nothing (the member is missing)"
+					: (ex instanceof InvalidNullException) ? "null" : kind(value);
 			if (got.equals("an integer") && "id".equals(lastName(ex)) && mismatch.getTargetType() == String.class) {
 				return field + ": an integer id must fit a long (at most 19 digits); send ids this large as strings";
 			}

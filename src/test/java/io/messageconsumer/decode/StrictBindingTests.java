@@ -64,6 +64,7 @@ class StrictBindingTests {
 			{"type":"flags","enabled":1}                                 | field enabled: expected true or false, got an integer
 			{"type":"flags","enabled":"true"}                            | field enabled: expected true or false, got a string
 			{"type":"flags","enabled":null}                              | field enabled: expected true or false, got null
+			{"type":"flags"}                                             | field enabled: expected true or false, got nothing (the member is missing)
 			""")
 	void rejectsAValueOfAnotherJsonTypeNamingTheField(String json, String detail) {
 		Disposition disposition = process(json);
