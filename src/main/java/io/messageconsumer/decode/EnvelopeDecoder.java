@@ -19,9 +19,10 @@ import io.messageconsumer.support.LogText;
  * <p>
  * A well-formed message is read in one streaming pass ({@link EnvelopeScanner}) that picks out the
  * envelope attributes and where the payload object lies, without building a tree; the handler's
- * record is later bound from those bytes. Anything unusual (not an object, a non-string
- * attribute, a JSON error) is decoded again the original way, through a {@link JsonNode} tree, so
- * rejections and their details stay exactly what they were.
+ * record is later bound from those bytes. Anything unusual (not an object, an attribute of an
+ * unexpected kind, a JSON error, a CloudEvent to reject) is decoded again through a
+ * {@link JsonNode} tree, which gives the rejection its reason, its detail (in our words, from
+ * {@link JsonProblems}) and the type and id it could read.
  */
 public class EnvelopeDecoder {
 
@@ -195,7 +196,7 @@ public class EnvelopeDecoder {
 	 * The {@code id}: a string, or a JSON integer that fits a long as its decimal text; anything
 	 * else (a fraction, a boolean, a larger integer) is no id.
 	 */
-	static String idText(JsonNode node) {
+	private static String idText(JsonNode node) {
 		if (node == null) {
 			return null;
 		}

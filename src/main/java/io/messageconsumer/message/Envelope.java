@@ -71,7 +71,8 @@ public final class Envelope {
 	}
 
 	/**
-	 * The message id.
+	 * The message id: a string {@code id}, or a JSON integer {@code id} that fits a long as its
+	 * decimal text.
 	 * @return the id, or {@code null}
 	 */
 	public String id() {
