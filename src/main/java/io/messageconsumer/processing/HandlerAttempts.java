@@ -14,8 +14,8 @@ import io.messageconsumer.processing.lanes.Delivery;
 /**
  * One attempt at a routed message through the attempt steps (bind and validate, invoke), or at a
  * batch of them for a {@link BatchMessageHandler} (each bound on its own, then one call), and
- * what comes of it ({@link RetryOrFail}). Records nothing but telling the observers of a retry; the lane
- * settles or retries.
+ * what comes of it ({@link RetryOrFail}). Records nothing; it tells the observers of each retry,
+ * and the lane settles or retries.
  */
 final class HandlerAttempts {
 
