@@ -64,15 +64,7 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 			case DEGRADED -> Health.outOfService();
 			case DOWN -> Health.down();
 		};
-		ConsumerProperties.Mode mode = this.properties.mode();
-		builder.withDetail("mode", mode.name().toLowerCase(Locale.ROOT));
-		// Only what this mode consumes: channels and patterns unless it reads streams alone.
-		if (mode != ConsumerProperties.Mode.STREAM) {
-			builder.withDetail("channels", this.properties.channels()).withDetail("patterns", this.properties.patterns());
-		}
-		if (mode != ConsumerProperties.Mode.PUBSUB) {
-			builder.withDetail("streams", this.properties.streams().keys());
-		}
+		addWhatIsConsumed(builder);
 		builder.withDetail("state", state);
 		// Absent until the first message: no "null" string for a client to parse.
 		Instant lastMessageAt = this.dispatcher.lastMessageAt();
@@ -83,6 +75,21 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 			.withDetail("inFlight", this.dispatcher.inFlight())
 			.withDetail("sources", bySource)
 			.build();
+	}
+
+	/**
+	 * The mode, and only what it consumes: channels and patterns unless it reads streams alone,
+	 * streams unless it reads pub/sub alone.
+	 */
+	private void addWhatIsConsumed(Health.Builder builder) {
+		ConsumerProperties.Mode mode = this.properties.mode();
+		builder.withDetail("mode", mode.name().toLowerCase(Locale.ROOT));
+		if (mode != ConsumerProperties.Mode.STREAM) {
+			builder.withDetail("channels", this.properties.channels()).withDetail("patterns", this.properties.patterns());
+		}
+		if (mode != ConsumerProperties.Mode.PUBSUB) {
+			builder.withDetail("streams", this.properties.streams().keys());
+		}
 	}
 
 }

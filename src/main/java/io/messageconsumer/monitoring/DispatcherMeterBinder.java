@@ -37,7 +37,8 @@ public class DispatcherMeterBinder implements MeterBinder {
 		Gauge.builder("consumer.in.flight", this.dispatcher, MessageDispatcher::inFlight)
 			.description("Messages being processed")
 			.register(registry);
-		TimeGauge.builder("consumer.last.message.age", this, TimeUnit.MILLISECONDS, DispatcherMeterBinder::lastMessageAgeMillis)
+		TimeGauge
+			.builder("consumer.last.message.age", this, TimeUnit.MILLISECONDS, DispatcherMeterBinder::lastMessageAgeMillis)
 			.description("Time since the last message arrived; since start-up before the first one")
 			.register(registry);
 	}
