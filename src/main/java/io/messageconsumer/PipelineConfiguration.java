@@ -8,13 +8,17 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Validator;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.messageconsumer.deadletter.DeadLetterStreamLength;
 import io.messageconsumer.deadletter.DeadLetterWriter;
 import io.messageconsumer.handler.MessageHandler;
+import io.messageconsumer.monitoring.BuildInfoMeterBinder;
 import io.messageconsumer.monitoring.ConsumerEndpoint;
 import io.messageconsumer.monitoring.ConsumerHealthIndicator;
 import io.messageconsumer.monitoring.ConsumerMetrics;
@@ -22,6 +26,7 @@ import io.messageconsumer.monitoring.DispatcherMeterBinder;
 import io.messageconsumer.config.GapTrackingProperties;
 import io.messageconsumer.monitoring.ReadinessAnnouncer;
 import io.messageconsumer.monitoring.SequenceGapTracker;
+import io.messageconsumer.monitoring.SourceMeterBinder;
 import io.messageconsumer.decode.EnvelopeDecoder;
 import io.messageconsumer.processing.invoke.HandlerDeadlines;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
@@ -62,6 +67,11 @@ class PipelineConfiguration {
 		return new DeadLetterWriter(redis, meters, properties.deadLetter().stream(),
 				properties.deadLetter().maxLength(), properties.maxMessageSize(),
 				properties.deadLetter().bufferSize().toBytes());
+	}
+
+	@Bean
+	DeadLetterStreamLength deadLetterStreamLength(StringRedisTemplate redis, ConsumerProperties properties) {
+		return new DeadLetterStreamLength(redis, properties.deadLetter().stream());
 	}
 
 	@Bean
@@ -118,6 +128,16 @@ class PipelineConfiguration {
 	@Bean
 	DispatcherMeterBinder dispatcherMeterBinder(MessageDispatcher dispatcher) {
 		return new DispatcherMeterBinder(dispatcher);
+	}
+
+	@Bean
+	SourceMeterBinder sourceMeterBinder(List<SourceStatus.Source> sources) {
+		return new SourceMeterBinder(sources);
+	}
+
+	@Bean
+	BuildInfoMeterBinder buildInfoMeterBinder(ObjectProvider<BuildProperties> build) {
+		return new BuildInfoMeterBinder(build.getIfAvailable());
 	}
 
 	@Bean

@@ -36,6 +36,9 @@ class BothModesIntegrationTests {
 		assertThat(details.path("mode").asString()).isEqualTo("both");
 		assertThat(details.path("sources").has("pubsub")).isTrue();
 		assertThat(details.path("sources").has("stream")).isTrue();
+		// Both modes consume channels and streams: the details list both.
+		assertThat(details.path("channels").toString()).contains("orders");
+		assertThat(details.path("streams").toString()).contains("orders-stream");
 		String published = "B-" + UUID.randomUUID();
 		String added = "B-" + UUID.randomUUID();
 		this.service.redis().convertAndSend("orders", "{\"type\":\"order\",\"id\":\"" + published + "\"}");

@@ -1,6 +1,7 @@
 package io.messageconsumer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -137,12 +138,16 @@ abstract class SourceContractTests extends SourceContract {
 
 	@Test
 	void reportsHealthWithConsumerDetails() {
+		String id = uniqueId();
+		publish("orders", "{\"type\":\"order\",\"id\":\"" + id + "\"}");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.service.hasOrder(id));
 		Http.Response health = this.service.get("/actuator/health/consumer");
 		assertThat(health.status()).isEqualTo(200);
 		JsonNode details = health.json().path("details");
 		assertThat(details.path("mode").asString()).isEqualTo(source().mode());
 		assertThat(details.path("state").asString()).isEqualTo("consuming");
-		assertThat(details.has("lastMessageAt")).isTrue();
+		// An ISO-8601 instant once a message arrived (absent before the first one).
+		assertThat(Instant.parse(details.path("lastMessageAt").asString())).isBefore(Instant.now().plusSeconds(1));
 		assertThat(details.has("queueDepth")).isTrue();
 		assertThat(details.has("inFlight")).isTrue();
 		assertSourceDetails(details);

@@ -63,6 +63,12 @@ class StreamSourceContractTests extends SourceContractTests {
 		JsonNode streams = details.path("sources").path("stream").path("streams");
 		assertThat(streams.path("orders-stream").path("reading").asBoolean()).isTrue();
 		assertThat(streams.path("notifications-stream").path("reading").asBoolean()).isTrue();
+		assertThat(streams.path("orders-stream").path("pending").isNumber()).isTrue();
+		assertThat(streams.path("orders-stream").path("lag").isNumber()).isTrue();
+		// Only what stream mode consumes: the streams, no pub/sub channels or patterns.
+		assertThat(details.path("streams").toString()).contains("orders-stream", "notifications-stream");
+		assertThat(details.has("channels")).isFalse();
+		assertThat(details.has("patterns")).isFalse();
 	}
 
 	@Test

@@ -1,7 +1,9 @@
 package io.messageconsumer.monitoring;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.Health;
@@ -62,18 +64,32 @@ public class ConsumerHealthIndicator implements HealthIndicator {
 			case DEGRADED -> Health.outOfService();
 			case DOWN -> Health.down();
 		};
-		builder.withDetail("mode", this.properties.mode().name().toLowerCase(java.util.Locale.ROOT))
-			.withDetail("channels", this.properties.channels())
-			.withDetail("patterns", this.properties.patterns());
-		if (this.properties.mode() != ConsumerProperties.Mode.PUBSUB) {
-			builder.withDetail("streams", this.properties.streams().keys());
+		addWhatIsConsumed(builder);
+		builder.withDetail("state", state);
+		// Absent until the first message: no "null" string for a client to parse.
+		Instant lastMessageAt = this.dispatcher.lastMessageAt();
+		if (lastMessageAt != null) {
+			builder.withDetail("lastMessageAt", lastMessageAt.toString());
 		}
-		return builder.withDetail("state", state)
-			.withDetail("lastMessageAt", String.valueOf(this.dispatcher.lastMessageAt()))
-			.withDetail("queueDepth", this.dispatcher.queueDepth())
+		return builder.withDetail("queueDepth", this.dispatcher.queueDepth())
 			.withDetail("inFlight", this.dispatcher.inFlight())
 			.withDetail("sources", bySource)
 			.build();
+	}
+
+	/**
+	 * The mode, and only what it consumes: channels and patterns unless it reads streams alone,
+	 * streams unless it reads pub/sub alone.
+	 */
+	private void addWhatIsConsumed(Health.Builder builder) {
+		ConsumerProperties.Mode mode = this.properties.mode();
+		builder.withDetail("mode", mode.name().toLowerCase(Locale.ROOT));
+		if (mode != ConsumerProperties.Mode.STREAM) {
+			builder.withDetail("channels", this.properties.channels()).withDetail("patterns", this.properties.patterns());
+		}
+		if (mode != ConsumerProperties.Mode.PUBSUB) {
+			builder.withDetail("streams", this.properties.streams().keys());
+		}
 	}
 
 }

@@ -2,6 +2,7 @@ package io.messageconsumer.monitoring;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.processing.PipelineListener;
@@ -23,7 +25,10 @@ import io.messageconsumer.message.DeadLetterReason;
  * <p>
  * Each meter is registered once per tag set and cached. Tags take bounded values only: the
  * {@code type} tag is a handled type or {@code unknown}, {@code channel} is the configured
- * channel or pattern.
+ * channel or pattern. The {@code consumer.messages} series of every handled type and outcome,
+ * and of {@code unknown} with {@code rejected} (the only outcome a message without a handler
+ * can have), and {@code consumer.retries} of every handled type exist from start-up at 0, so
+ * that {@code increase(...)} sees the first event.
  */
 public class ConsumerMetrics implements PipelineListener {
 
@@ -40,6 +45,8 @@ public class ConsumerMetrics implements PipelineListener {
 
 	private final MeterCache<Outcome, Timer> durations = new MeterCache<>(ConsumerMetrics::byOutcome,
 			this::registerDurationTimer);
+
+	private final Map<String, Counter> retries;
 
 	private final DeliveryLatency latency;
 
@@ -59,6 +66,18 @@ public class ConsumerMetrics implements PipelineListener {
 		this.registry = registry;
 		this.knownTypes = Set.copyOf(knownTypes);
 		this.latency = new DeliveryLatency(registry);
+		Map<String, Counter> retryCounters = new HashMap<>();
+		for (String type : this.knownTypes) {
+			for (Outcome outcome : Outcome.values()) {
+				this.outcomes.get(type, outcome);
+			}
+			retryCounters.put(type, Counter.builder("consumer.retries")
+				.description("Handler attempts after the first: retries of failed attempts")
+				.tag("type", type)
+				.register(registry));
+		}
+		this.outcomes.get(UNKNOWN_TYPE, Outcome.REJECTED);
+		this.retries = Map.copyOf(retryCounters);
 		this.overflowed = Counter.builder("consumer.overflow")
 			.description("Messages dead-lettered because their lane was full")
 			.tag("policy", overflowPolicy)
@@ -79,6 +98,15 @@ public class ConsumerMetrics implements PipelineListener {
 	}
 
 	@Override
+	public void onRetry(InboundMessage message, Envelope envelope) {
+		// A retried message was routed, so its type has a handler and a counter.
+		Counter counter = this.retries.get(envelope.type());
+		if (counter != null) {
+			counter.increment();
+		}
+	}
+
+	@Override
 	public void onOutcome(InboundMessage message, Disposition disposition) {
 		String type = tagType(disposition.type());
 		Outcome outcome = disposition.outcome();
@@ -87,9 +115,12 @@ public class ConsumerMetrics implements PipelineListener {
 			this.overflowed.increment();
 		}
 		Instant now = Instant.now();
-		// In nanoseconds rather than Duration: two fewer objects per message.
-		this.durations.get(type, outcome)
-			.record(DeliveryLatency.nanosBetween(message.receivedAt(), now), TimeUnit.NANOSECONDS);
+		if (disposition.attempts() > 0) {
+			// Only messages that reached a handler: a rejection before it is not a handler's time.
+			// In nanoseconds rather than Duration: two fewer objects per message.
+			this.durations.get(type, outcome)
+				.record(DeliveryLatency.nanosBetween(message.receivedAt(), now), TimeUnit.NANOSECONDS);
+		}
 		if (disposition.time() != null) {
 			this.latency.record(type, disposition.time(), now);
 		}
@@ -114,7 +145,7 @@ public class ConsumerMetrics implements PipelineListener {
 
 	private Timer registerDurationTimer(String type, Outcome outcome) {
 		return Timer.builder("consumer.handler.duration")
-			.description("Time from receipt to outcome: decode, validate and the handler with its retries")
+			.description("Time from receipt to outcome of messages that reached a handler, its retries included")
 			.tag("type", type)
 			.tag("outcome", outcome.tag())
 			.publishPercentileHistogram()

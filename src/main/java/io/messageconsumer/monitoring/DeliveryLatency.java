@@ -26,6 +26,9 @@ final class DeliveryLatency {
 	/** Lowest histogram bucket. */
 	private static final Duration FLOOR = Duration.ofNanos(10_000);
 
+	/** Highest histogram bucket but +Inf: a backlog in a stream can be hours old. */
+	static final Duration TOP = Duration.ofHours(1);
+
 	private final MeterRegistry registry;
 
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -55,6 +58,8 @@ final class DeliveryLatency {
 			.publishPercentileHistogram()
 			// Micrometer's timer buckets start at 1 ms; a consumer's latency is often well below.
 			.minimumExpectedValue(FLOOR)
+			// Its default top bucket, 30 s, would put every backlog in +Inf; Micrometer makes this one a bucket.
+			.maximumExpectedValue(TOP)
 			.register(this.registry));
 	}
 

@@ -14,7 +14,8 @@ import io.messageconsumer.processing.lanes.Delivery;
 /**
  * One attempt at a routed message through the attempt steps (bind and validate, invoke), or at a
  * batch of them for a {@link BatchMessageHandler} (each bound on its own, then one call), and
- * what comes of it ({@link RetryOrFail}). Records nothing; the lane settles or retries.
+ * what comes of it ({@link RetryOrFail}). Records nothing; it tells the observers of each retry,
+ * and the lane settles or retries.
  */
 final class HandlerAttempts {
 
@@ -26,21 +27,29 @@ final class HandlerAttempts {
 
 	private final RetryOrFail outcomes;
 
+	private final PipelineListener observers;
+
 	/**
 	 * Create the attempts.
 	 * @param bind the step that binds and validates the payload
 	 * @param invoke the step that calls the handler
 	 * @param invoker calls a batch handler
 	 * @param outcomes what an attempt comes to
+	 * @param observers told of each retry
 	 */
-	HandlerAttempts(BindPayload bind, InvokeHandler invoke, HandlerInvoker invoker, RetryOrFail outcomes) {
+	HandlerAttempts(BindPayload bind, InvokeHandler invoke, HandlerInvoker invoker, RetryOrFail outcomes,
+			PipelineListener observers) {
 		this.steps = Step.chain(bind, invoke);
 		this.binding = Step.chain(bind);
 		this.invoker = invoker;
 		this.outcomes = outcomes;
+		this.observers = observers;
 	}
 
 	AttemptResult attempt(Delivery delivery) {
+		if (delivery.attempt() > 1) {
+			this.observers.onRetry(delivery.message(), delivery.envelope());
+		}
 		Attempt attempt = new Attempt(delivery);
 		try {
 			this.steps.proceed(attempt);

@@ -45,7 +45,7 @@ public final class MessagePipeline {
 		Step.Chain<Arrival> admission = Step.chain(new ObserveReceived(observers), new DecodeEnvelope(decoder, observers),
 				new RouteByType(router, decoder));
 		HandlerAttempts attempts = new HandlerAttempts(new BindPayload(binder), new InvokeHandler(invoker), invoker,
-				new RetryOrFail(retryBackOff));
+				new RetryOrFail(retryBackOff), observers);
 		this.stages = new PipelineStages(admission, attempts, decoder, observers, new Settlement(observers, recoverer));
 		this.warmUp = new PipelineWarmUp(decoder, router, binder);
 	}

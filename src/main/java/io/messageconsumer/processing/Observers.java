@@ -26,6 +26,8 @@ public final class Observers implements PipelineListener {
 
 	private static final int OUTCOME = 2;
 
+	private static final int RETRY = 3;
+
 	private final PipelineListener[] listeners;
 
 	/**
@@ -47,6 +49,11 @@ public final class Observers implements PipelineListener {
 	}
 
 	@Override
+	public void onRetry(InboundMessage message, Envelope envelope) {
+		tell(RETRY, message, envelope, null);
+	}
+
+	@Override
 	public void onOutcome(InboundMessage message, Disposition disposition) {
 		tell(OUTCOME, message, null, disposition);
 	}
@@ -58,6 +65,7 @@ public final class Observers implements PipelineListener {
 				switch (event) {
 					case RECEIVED -> listener.onReceived(message);
 					case DECODED -> listener.onDecoded(message, envelope);
+					case RETRY -> listener.onRetry(message, envelope);
 					default -> listener.onOutcome(message, disposition);
 				}
 			}

@@ -5,7 +5,7 @@ import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 
 /**
- * Observes the pipeline: every received message, and the one outcome each ends in.
+ * Observes the pipeline: every received message, each retry, and the one outcome each ends in.
  * <p>
  * Metrics, sequence-gap tracking and outcome logging are listeners, composed in one place
  * ({@link Observers}). A listener only watches: acknowledging, dead-lettering and releasing a
@@ -30,6 +30,15 @@ public interface PipelineListener {
 	 * @param envelope its envelope
 	 */
 	default void onDecoded(InboundMessage message, Envelope envelope) {
+	}
+
+	/**
+	 * A handler attempt after the first is about to be made: the message's previous attempt failed
+	 * and it is retried. Called on the lane's worker, once per retry.
+	 * @param message the message
+	 * @param envelope its envelope
+	 */
+	default void onRetry(InboundMessage message, Envelope envelope) {
 	}
 
 	/**

@@ -1,13 +1,20 @@
 package io.messageconsumer.monitoring;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import io.messageconsumer.message.Disposition;
+import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.Outcome;
 import io.messageconsumer.message.DeadLetterReason;
@@ -46,8 +53,66 @@ class ConsumerMetricsTests {
 		assertThat(this.registry.get("consumer.delivery.latency").tag("type", "order").timer().count()).isEqualTo(3);
 		assertThat(this.registry.get("consumer.messages").tag("type", "unknown").tag("outcome", "rejected").counter()
 			.count()).isEqualTo(1);
-		assertThat(this.registry.find("consumer.messages").counters()).hasSize(2);
+		// Registered at start-up: order with each outcome, unknown with rejected; none added since.
+		assertThat(this.registry.find("consumer.messages").counters()).hasSize(Outcome.values().length + 1);
 		assertThat(this.metrics.totalsByOutcome()).containsEntry("processed", 3L).containsEntry("rejected", 1L);
+	}
+
+	@Test
+	void registersEveryOutcomeOfEachHandledTypeAtZeroBeforeAnyMessage() {
+		for (Outcome outcome : Outcome.values()) {
+			assertThat(this.registry.get("consumer.messages").tag("type", "order").tag("outcome", outcome.tag())
+				.counter().count()).as(outcome.tag()).isZero();
+		}
+		assertThat(this.registry.get("consumer.messages").tag("type", "unknown").tag("outcome", "rejected").counter()
+			.count()).isZero();
+		assertThat(this.registry.find("consumer.messages").tag("type", "unknown").counters()).hasSize(1);
+		assertThat(this.registry.get("consumer.retries").tag("type", "order").counter().count()).isZero();
+		assertThat(this.metrics.totalsByType()).containsOnlyKeys("order", "unknown");
+	}
+
+	@Test
+	void countsEachRetryOfItsType() {
+		InboundMessage message = message("orders");
+		Envelope envelope = new Envelope("order", "A-1", null, null, null, (JsonNode) null);
+		this.metrics.onRetry(message, envelope);
+		this.metrics.onRetry(message, envelope);
+		assertThat(this.registry.get("consumer.retries").tag("type", "order").counter().count()).isEqualTo(2);
+	}
+
+	@Test
+	void recordsHandlerDurationOnlyOfMessagesThatReachedAHandler() {
+		this.metrics.onOutcome(message("orders"), new Disposition(Outcome.REJECTED, DeadLetterReason.INVALID_PAYLOAD,
+				"id: must not be blank", "order", null, null, 0));
+		this.metrics.onOutcome(message("orders"),
+				new Disposition(Outcome.REJECTED, DeadLetterReason.OVERFLOW, "lane full", "order", "A-2", null, 0));
+		this.metrics.onOutcome(message("orders"), new Disposition(Outcome.FAILED, DeadLetterReason.HANDLER_FAILED,
+				"boom", "order", "A-3", null, 3));
+		assertThat(this.registry.find("consumer.handler.duration").tag("outcome", "rejected").timer()).isNull();
+		assertThat(this.registry.get("consumer.handler.duration").tag("type", "order").tag("outcome", "failed").timer()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get("consumer.messages").tag("type", "order").tag("outcome", "rejected").counter()
+			.count()).isEqualTo(2);
+	}
+
+	@Test
+	void deliveryLatencyBucketsReachAnHour() {
+		PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		ConsumerMetrics exported = new ConsumerMetrics(prometheus, Set.of("order"), "reject");
+		exported.onOutcome(message("orders"), processed(Instant.now().minus(Duration.ofMinutes(50))));
+		String scrape = prometheus.scrape();
+		// Fifty minutes late falls in the one-hour bucket, not only in +Inf (the top used to be 30 s).
+		assertThat(scrape).contains("consumer_delivery_latency_seconds_bucket{type=\"order\",le=\"3600.0\"} 1");
+		Matcher bucket = Pattern.compile("consumer_delivery_latency_seconds_bucket\\{type=\"order\",le=\"([0-9.E]+)\"} (\\d+)")
+			.matcher(scrape);
+		int below = 0;
+		while (bucket.find()) {
+			if (Double.parseDouble(bucket.group(1)) < 2700) {
+				assertThat(bucket.group(2)).as("bucket %s", bucket.group(1)).isEqualTo("0");
+				below++;
+			}
+		}
+		assertThat(below).isGreaterThan(50);
 	}
 
 	@Test

@@ -100,10 +100,15 @@ class DashboardQueriesIntegrationTests {
 		assertThat(alerts).hasSizeGreaterThanOrEqualTo(10);
 		assertThat(metricNames(alerts)).contains("consumer_dead_letters_total", "consumer_dead_letters_dropped_total",
 				"consumer_redis_output_buffer_bytes", "consumer_stream_lag", "consumer_stream_pending",
-				"consumer_pubsub_gaps_total", "consumer_messages_total", "consumer_redis_reconnects_total");
+				"consumer_pubsub_gaps_total", "consumer_messages_total", "consumer_redis_reconnects_total",
+				"consumer_source_consuming", "consumer_dead_letter_stream_length", "consumer_retries_total",
+				"consumer_last_message_age_seconds");
 		Set<String> dashboard = metricNames(dashboardExpressions());
 		assertThat(dashboard).contains("consumer_handler_duration_seconds_bucket",
-				"consumer_delivery_latency_seconds_bucket", "consumer_queue_depth", "consumer_in_flight");
+				"consumer_delivery_latency_seconds_bucket", "consumer_queue_depth", "consumer_in_flight",
+				"consumer_source_consuming", "consumer_dead_letter_stream_length", "consumer_retries_total",
+				"consumer_last_message_age_seconds", "consumer_build_info", "consumer_stream_acknowledged_total",
+				"consumer_stream_claimed_total");
 		// Every dashboard query goes to the data source the user picks.
 		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD, StandardCharsets.UTF_8));
 		assertThat(json.path("templating").path("list").findValuesAsString("name")).contains("datasource");

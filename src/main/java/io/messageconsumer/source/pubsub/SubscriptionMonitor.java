@@ -176,7 +176,11 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("clientName", this.subscriptions.clientName());
 		details.put("canaryChannel", this.canary.channel());
-		details.put("canaryLastSeenAt", String.valueOf(this.canary.lastSeenAt()));
+		Instant canaryLastSeenAt = this.canary.lastSeenAt();
+		if (canaryLastSeenAt != null) {
+			// Absent until the first probe came back, rather than the string "null".
+			details.put("canaryLastSeenAt", canaryLastSeenAt.toString());
+		}
 		details.put("listening", listening);
 		if (check.clientId() != null) {
 			details.put("clientId", check.clientId());

@@ -15,7 +15,6 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -49,15 +48,14 @@ final class PendingClaimer {
 
 	private final Consumer<byte[]> consumer;
 
-	private final Counter claimed;
+	private final StreamCounters claimed;
 
 	PendingClaimer(StreamsProperties settings, StringRedisTemplate redis, MeterRegistry meters) {
 		this.settings = settings;
 		this.redis = redis;
 		this.consumer = ConsumerGroup.of(settings).consumer();
-		this.claimed = Counter.builder("consumer.stream.claimed")
-			.description("Pending stream entries claimed after claim-min-idle")
-			.register(meters);
+		this.claimed = new StreamCounters("consumer.stream.claimed", "Pending stream entries claimed after claim-min-idle",
+				settings.keys(), meters);
 	}
 
 	/**
@@ -115,7 +113,7 @@ final class PendingClaimer {
 					// Ours and on its way through a lane when claimed: not lost, just slow (or finished meanwhile).
 					continue;
 				}
-				this.claimed.increment();
+				this.claimed.increment(entries.name(), 1);
 				if (!entries.begin(entry.getId())) {
 					// Claimed, and then read at once by the reader's pass over this consumer's own pending entries.
 					continue;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.lettuce.core.RedisFuture;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,15 +33,14 @@ class StreamAcknowledger extends BatchWriter<StreamEntry> {
 
 	private final byte[] group;
 
-	private final Counter acknowledged;
+	private final StreamCounters acknowledged;
 
-	StreamAcknowledger(StringRedisTemplate redis, String group, MeterRegistry meters) {
+	StreamAcknowledger(StringRedisTemplate redis, String group, List<String> keys, MeterRegistry meters) {
 		super("consumer-stream-ack", PHASE);
 		this.redis = redis;
 		this.group = ConsumerGroup.bytes(group);
-		this.acknowledged = Counter.builder("consumer.stream.acknowledged")
-			.description("Stream entries acknowledged (XACK) after their outcome was recorded")
-			.register(meters);
+		this.acknowledged = new StreamCounters("consumer.stream.acknowledged",
+				"Stream entries acknowledged (XACK) after their outcome was recorded", keys, meters);
 	}
 
 	void add(StreamEntry entry) {
@@ -68,8 +66,10 @@ class StreamAcknowledger extends BatchWriter<StreamEntry> {
 			byStream.forEach((entries, ids) -> replies.add(commands.xack(entries.key(), this.group, ids.toArray(new String[0]))));
 			return replies;
 		});
-		byStream.forEach((entries, ids) -> ids.forEach(entries::finished));
-		this.acknowledged.increment(batch.size());
+		byStream.forEach((entries, ids) -> {
+			ids.forEach(entries::finished);
+			this.acknowledged.increment(entries.name(), ids.size());
+		});
 	}
 
 }

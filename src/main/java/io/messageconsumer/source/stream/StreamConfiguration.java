@@ -26,7 +26,7 @@ class StreamConfiguration {
 	/** Enough calls for the JIT's optimizing compiler to take the decode path. */
 	@Bean
 	StreamAcknowledger streamAcknowledger(StringRedisTemplate redis, ConsumerProperties properties, MeterRegistry meters) {
-		return new StreamAcknowledger(redis, properties.streams().group(), meters);
+		return new StreamAcknowledger(redis, properties.streams().group(), properties.streams().keys(), meters);
 	}
 
 	@Bean

@@ -108,8 +108,9 @@ public class StreamConsumer implements SmartLifecycle, SourceStatus.Source {
 				new ConnectionLog());
 		List<StreamReader> created = new ArrayList<>();
 		for (String key : this.settings.keys()) {
+			// Pending and lag are known before the reader first reads, so before health turns UP.
 			StreamReader reader = new StreamReader(new InProgressEntries(key, this.dispatcher, this.acknowledger),
-					this.settings, this.connections.factory());
+					this.settings, this.connections.factory(), () -> this.maintenance.sample(key));
 			reader.health().onRecovery(this::readerRecovered);
 			created.add(reader);
 		}

@@ -65,17 +65,30 @@ final class StreamMaintenance {
 		this.tasks = List.of();
 	}
 
+	/**
+	 * Sample one stream's pending count and lag now, as a reader does once its group exists.
+	 * @param key the stream
+	 */
+	void sample(String key) {
+		try {
+			this.stats.sample(key);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Sampling stream " + key + " failed: " + ex.getMessage());
+		}
+	}
+
 	private void sampleAll() {
 		boolean removeStale = this.janitor.due();
 		for (String key : this.keys) {
-			try {
-				this.stats.sample(key);
-				if (removeStale) {
+			sample(key);
+			if (removeStale) {
+				try {
 					this.janitor.removeStaleConsumers(key);
 				}
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Sampling stream " + key + " failed: " + ex.getMessage());
+				catch (RuntimeException ex) {
+					logger.debug("Removing stale consumers of stream " + key + " failed: " + ex.getMessage());
+				}
 			}
 		}
 	}

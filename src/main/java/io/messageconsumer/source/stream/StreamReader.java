@@ -51,9 +51,19 @@ final class StreamReader implements Runnable {
 
 	private final ReaderHealth health;
 
+	private final Runnable groupReady;
+
 	private volatile boolean running = true;
 
-	StreamReader(InProgressEntries entries, StreamsProperties settings, RedisConnectionFactory connections) {
+	/**
+	 * Create the reader.
+	 * @param entries the stream's entries in progress here
+	 * @param settings the {@code consumer.streams.*} settings
+	 * @param connections the readers' own connections
+	 * @param groupReady run once the group exists, before the first read after it was (re)created
+	 */
+	StreamReader(InProgressEntries entries, StreamsProperties settings, RedisConnectionFactory connections,
+			Runnable groupReady) {
 		this.key = entries.name();
 		this.keyBytes = entries.key();
 		this.group = ConsumerGroup.of(settings);
@@ -61,6 +71,7 @@ final class StreamReader implements Runnable {
 		this.timeout = settings.block().plusSeconds(5);
 		this.connections = connections;
 		this.entries = entries;
+		this.groupReady = groupReady;
 		this.health = new ReaderHealth(this.key, settings.consumerName(), this.timeout.toNanos());
 	}
 
@@ -95,6 +106,7 @@ final class StreamReader implements Runnable {
 					if (!groupReady) {
 						this.group.create(commands, this.keyBytes, this.timeout);
 						groupReady = true;
+						this.groupReady.run();
 					}
 					if (next == null) {
 						if (!this.running) {
