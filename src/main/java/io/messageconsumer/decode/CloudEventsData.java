@@ -87,7 +87,7 @@ final class CloudEventsData {
 			}
 		}
 		catch (JacksonException ex) {
-			throw invalid("CloudEvents data_base64 does not hold valid JSON: " + JsonProblems.describeSyntax(ex), type,
+			throw invalid("CloudEvents data_base64 does not hold valid JSON: " + SyntaxProblems.describe(ex), type,
 					id);
 		}
 		return bytes;

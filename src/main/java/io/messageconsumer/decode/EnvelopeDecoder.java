@@ -22,7 +22,7 @@ import io.messageconsumer.support.LogText;
  * record is later bound from those bytes. Anything unusual (not an object, an attribute of an
  * unexpected kind, a JSON error, a CloudEvent to reject) is decoded again through a
  * {@link JsonNode} tree, which gives the rejection its reason, its detail (in our words, from
- * {@link JsonProblems}) and the type and id it could read.
+ * {@link SyntaxProblems}) and the type and id it could read.
  */
 public class EnvelopeDecoder {
 
@@ -102,7 +102,7 @@ public class EnvelopeDecoder {
 			return root;
 		}
 		catch (JacksonException ex) {
-			throw new RejectedMessageException(DeadLetterReason.INVALID_JSON, LogText.safe(JsonProblems.describeSyntax(ex)));
+			throw new RejectedMessageException(DeadLetterReason.INVALID_JSON, LogText.safe(SyntaxProblems.describe(ex)));
 		}
 		catch (StackOverflowError ex) {
 			// Unreachable with the nesting limit in place; kept so no input can escape the pipeline.

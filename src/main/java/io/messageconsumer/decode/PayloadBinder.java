@@ -54,7 +54,7 @@ public class PayloadBinder {
 		}
 		catch (JacksonException ex) {
 			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD,
-					LogText.safe(JsonProblems.describeBinding(ex, payloadOrNull(envelope)), MAX_DETAIL));
+					LogText.safe(BindingProblems.describe(ex, payloadOrNull(envelope)), MAX_DETAIL));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new RejectedMessageException(DeadLetterReason.INVALID_PAYLOAD, LogText.safe(ex.getMessage(), MAX_DETAIL));
