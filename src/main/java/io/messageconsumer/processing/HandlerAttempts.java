@@ -34,7 +34,7 @@ final class HandlerAttempts {
 	 * @param outcomes what an attempt comes to
 	 */
 	HandlerAttempts(BindPayload bind, InvokeHandler invoke, HandlerInvoker invoker, RetryOrFail outcomes) {
-		this.steps = Step.chain(bind, invoke);
+		this.steps = Step.chain(new InTraceScope(), bind, invoke);
 		this.binding = Step.chain(bind);
 		this.invoker = invoker;
 		this.outcomes = outcomes;
