@@ -43,8 +43,9 @@ public interface MessageTrace {
 	/**
 	 * The message was given back to a source that delivers it again (it gets a trace of its own
 	 * then): end this one without an outcome.
+	 * @param disposition the outcome it would have had, for its type
 	 */
-	default void release() {
+	default void release(Disposition disposition) {
 	}
 
 	/** A trace in scope on one thread; closing it takes it out of scope. */

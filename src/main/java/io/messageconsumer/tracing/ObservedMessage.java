@@ -52,9 +52,7 @@ final class ObservedMessage implements MessageTrace {
 	@Override
 	public void stop(Disposition disposition) {
 		DeadLetterReason reason = disposition.reason();
-		boolean typeKnown = disposition.type() != null && reason != DeadLetterReason.UNKNOWN_TYPE
-				&& reason != DeadLetterReason.MISSING_TYPE;
-		this.observation.lowCardinalityKeyValue(TYPE, typeKnown ? disposition.type() : "unknown")
+		this.observation.lowCardinalityKeyValue(TYPE, type(disposition))
 			.lowCardinalityKeyValue(OUTCOME, disposition.outcome().tag())
 			.lowCardinalityKeyValue(REASON, (reason != null) ? reason.code() : NONE_VALUE)
 			.highCardinalityKeyValue(ATTEMPTS, Integer.toString(disposition.attempts()));
@@ -65,11 +63,23 @@ final class ObservedMessage implements MessageTrace {
 	}
 
 	@Override
-	public void release() {
-		this.observation.lowCardinalityKeyValue(TYPE, "unknown")
+	public void release(Disposition disposition) {
+		this.observation.lowCardinalityKeyValue(TYPE, type(disposition))
 			.lowCardinalityKeyValue(OUTCOME, "released")
 			.lowCardinalityKeyValue(REASON, NONE_VALUE)
 			.stop();
+	}
+
+	/**
+	 * The type as a tag, a bounded value: the type of a message that reached its handler's lane
+	 * (the reasons that come after routing), else {@code unknown}, whatever the message said.
+	 */
+	private static String type(Disposition disposition) {
+		DeadLetterReason reason = disposition.reason();
+		boolean routed = reason == null || reason == DeadLetterReason.INVALID_PAYLOAD
+				|| reason == DeadLetterReason.HANDLER_FAILED || reason == DeadLetterReason.OVERFLOW
+				|| reason == DeadLetterReason.SHUTDOWN || reason == DeadLetterReason.MAX_DELIVERIES;
+		return (routed && disposition.type() != null) ? disposition.type() : "unknown";
 	}
 
 }

@@ -112,7 +112,7 @@ public final class Settlement {
 	public void unprocessed(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled,
 			MessageTrace trace) {
 		if (released(message, disposition, settled)) {
-			trace.release();
+			trace.release(disposition);
 		}
 		else {
 			settle(message, disposition, settled, trace);
