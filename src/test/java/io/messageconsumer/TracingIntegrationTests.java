@@ -109,6 +109,20 @@ class TracingIntegrationTests {
 					.contains("traceId=" + traceId)));
 	}
 
+	@Test
+	void aMalformedTraceContextStartsANewTraceAndTheMessageIsProcessed() {
+		String id = Orders.uniqueId("malformed-context");
+		String tracestate = "k=" + "v".repeat(10_000) + ",\\u0000=x,,,=";
+		this.service.publish("orders", "{\"type\":\"order\",\"id\":\"" + id
+				+ "\",\"traceparent\":\"00-zzzzf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\",\"tracestate\":\""
+				+ tracestate + "\"}");
+		await().atMost(EXPORTED).until(() -> !zipkin.spansTagged("id", id).isEmpty());
+		JsonNode span = zipkin.spansTagged("id", id).get(0);
+		assertThat(span.has("parentId")).as(span.toString()).isFalse();
+		assertThat(span.path("tags").path("outcome").asString()).isEqualTo("processed");
+		assertThat(this.service.hasOrder(id)).isTrue();
+	}
+
 	/** The service's span in the trace, once Zipkin has it. */
 	private static JsonNode awaitSpan(String traceId) {
 		await().atMost(EXPORTED).until(() -> !zipkin.trace(traceId).isEmpty());

@@ -43,10 +43,16 @@ public final class MessageTracing {
 		if (observation.isNoop()) {
 			return carried(envelope); // turned off by an ObservationPredicate (management.observations.enable.*)
 		}
-		return new ObservedMessage(observation.contextualName("process " + message.subscription())
-			.lowCardinalityKeyValue(ObservedMessage.SOURCE, message.source())
-			.highCardinalityKeyValue(ObservedMessage.CHANNEL, message.channel())
-			.start());
+		try {
+			return new ObservedMessage(observation.contextualName("process " + message.subscription())
+				.lowCardinalityKeyValue(ObservedMessage.SOURCE, message.source())
+				.highCardinalityKeyValue(ObservedMessage.CHANNEL, message.channel())
+				.start());
+		}
+		catch (RuntimeException ex) {
+			// The context is the publisher's text: whatever a propagator makes of it, the message goes on.
+			return carried(envelope);
+		}
 	}
 
 	private static MessageTrace carried(Envelope envelope) {

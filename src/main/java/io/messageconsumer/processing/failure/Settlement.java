@@ -74,8 +74,12 @@ public final class Settlement {
 			}
 		}
 		finally {
-			trace.stop(disposition);
-			complete(settled, disposition);
+			try {
+				trace.stop(disposition);
+			}
+			finally {
+				complete(settled, disposition);
+			}
 		}
 	}
 
