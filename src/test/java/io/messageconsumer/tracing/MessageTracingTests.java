@@ -78,6 +78,17 @@ class MessageTracingTests {
 	}
 
 	@Test
+	void anObservationTurnedOffByAPredicateLeavesTheCarriedTraceId() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		registry.observationConfig().observationPredicate((name, context) -> !name.equals("consumer.message.process"));
+		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(TRACEPARENT, null));
+		try (MessageTrace.Scope scope = trace.open()) {
+			assertThat(MDC.get("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+		}
+		TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyObservation();
+	}
+
+	@Test
 	void withTracingOffAMessageWithoutContextHasNoTrace() {
 		assertThat(MessageTracing.OFF.start(this.message, envelope(null, null))).isSameAs(MessageTrace.NONE);
 	}
