@@ -3,6 +3,7 @@ package io.messageconsumer;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,14 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With export on, each message is a span in a real Zipkin server: a child of the publisher's span
- * when the message carried a W3C {@code traceparent}, the root of a new trace otherwise, tagged
+ * With export on, each message (pub/sub, or a stream entry in CloudEvents form) is a span in a
+ * real Zipkin server: a child of the publisher's span when the message carried a W3C
+ * {@code traceparent}, the root of a new trace otherwise, tagged
  * with its type, outcome and reason; the outcome line of a rejected traced message carries the
  * trace id.
  */
 @OwnRedisServiceTest
 @TestPropertySource(properties = { "management.tracing.export.enabled=true",
-		"management.tracing.sampling.probability=1.0" })
+		"management.tracing.sampling.probability=1.0", "consumer.mode=both", "consumer.channels=orders",
+		"consumer.streams.keys=orders-stream", "consumer.streams.block=200ms" })
 @ExtendWith(OutputCaptureExtension.class)
 class TracingIntegrationTests {
 
@@ -79,6 +83,25 @@ class TracingIntegrationTests {
 		assertThat(tags.path("source").asString()).isEqualTo("pubsub");
 		assertThat(tags.path("id").asString()).isEqualTo(id);
 		assertThat(this.service.hasOrder(id)).isTrue();
+	}
+
+	@Test
+	void continuesTheTraceOfAStreamEntryAndAcknowledgesIt() {
+		String traceId = hex(16);
+		String parentId = hex(8);
+		String id = Orders.uniqueId("traced-entry");
+		this.service.redis().opsForStream().add(MapRecord.create("orders-stream", Map.of("payload",
+				"{\"specversion\":\"1.0\",\"type\":\"order\",\"source\":\"/shop\",\"id\":\"" + id
+						+ "\",\"traceparent\":\"00-" + traceId + "-" + parentId + "-01\",\"data\":{\"id\":\"" + id
+						+ "\"}}")));
+		JsonNode span = awaitSpan(traceId);
+		assertThat(span.path("parentId").asString()).isEqualTo(parentId);
+		assertThat(span.path("name").asString()).isEqualTo("process orders-stream");
+		assertThat(span.path("tags").path("source").asString()).isEqualTo("stream");
+		assertThat(span.path("tags").path("outcome").asString()).isEqualTo("processed");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.service.redis().opsForStream().pending("orders-stream", "message-consumer")
+				.getTotalPendingMessages() == 0);
 	}
 
 	@Test
