@@ -76,6 +76,7 @@ class TracingIntegrationTests {
 		assertThat(span.path("kind").asString()).isEqualTo("CONSUMER");
 		assertThat(span.path("name").asString()).isEqualTo("process orders");
 		assertThat(span.path("localEndpoint").path("serviceName").asString()).isEqualTo("message-consumer");
+		assertThat(span.path("remoteEndpoint").path("serviceName").asString()).isEqualTo("redis");
 		JsonNode tags = span.path("tags");
 		assertThat(tags.path("type").asString()).isEqualTo("order");
 		assertThat(tags.path("outcome").asString()).isEqualTo("processed");
