@@ -35,6 +35,7 @@ import io.messageconsumer.decode.MessageJson;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.decode.MessageRouter;
 import io.messageconsumer.processing.OutcomeLogger;
+import io.messageconsumer.tracing.MessageTracing;
 import io.messageconsumer.processing.invoke.TimeoutHandlerInvoker;
 import io.messageconsumer.processing.failure.RetryBackOff;
 import io.messageconsumer.source.SourceStatus;
@@ -102,7 +103,7 @@ class PipelineConfiguration {
 	@Bean
 	MessagePipeline messagePipeline(ConsumerProperties properties, MessageRouter router, Validator validator,
 			TimeoutHandlerInvoker timeoutInvoker, ConsumerMetrics metrics, DeadLetterWriter deadLetters,
-			SequenceGapTracker gapTracker, OutcomeLogger outcomeLogger) {
+			SequenceGapTracker gapTracker, OutcomeLogger outcomeLogger, MessageTracing tracing) {
 		EnvelopeDecoder decoder = new EnvelopeDecoder(MessageJson.create(properties.jsonLimits()),
 				properties.maxMessageSize());
 		RetryProperties retry = properties.retry();
@@ -113,7 +114,7 @@ class PipelineConfiguration {
 		// alone: acknowledged once handled, or once the dead-letter writer has recorded it. The steps
 		// themselves are composed in MessagePipeline; the dispatcher below is their one entry.
 		return new MessagePipeline(decoder, router, validator, timeoutInvoker, retryBackOff,
-				List.of(gapTracker, metrics, outcomeLogger), deadLetters);
+				List.of(gapTracker, metrics, outcomeLogger), deadLetters, tracing);
 	}
 
 	@Bean

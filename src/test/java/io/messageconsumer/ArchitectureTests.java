@@ -55,6 +55,19 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void tracingKnowsMessagesNotThePipeline() {
+		// Processing starts and ends a message's trace; tracing only reads the message and its outcome.
+		classes().that()
+			.resideInAPackage("io.messageconsumer.tracing..")
+			.should()
+			.onlyDependOnClassesThat()
+			.resideInAnyPackage("io.messageconsumer.tracing..", "io.messageconsumer.message..", "java..",
+					"io.micrometer.observation..", "org.slf4j..", "org.springframework.context.annotation..",
+					"org.springframework.boot.autoconfigure.condition..")
+			.check(this.classes);
+	}
+
+	@Test
 	void packagesAreFreeOfCycles() {
 		slices().matching("io.messageconsumer.(*)..").should().beFreeOfCycles().check(this.classes);
 	}

@@ -7,6 +7,7 @@ import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.lanes.Delivery;
+import io.messageconsumer.tracing.MessageTrace;
 
 /**
  * A message on its way in, on the source's thread: what the admission steps learn of it, one
@@ -26,13 +27,16 @@ final class Arrival {
 
 	String key;
 
+	/** Its trace, once it decoded; until then none. */
+	MessageTrace trace = MessageTrace.NONE;
+
 	Arrival(InboundMessage message, CompletableFuture<Disposition> settled) {
 		this.message = message;
 		this.settled = settled;
 	}
 
 	Delivery delivery() {
-		return new Delivery(this.message, this.envelope, this.handler, this.key, this.settled);
+		return new Delivery(this.message, this.envelope, this.handler, this.key, this.settled, this.trace);
 	}
 
 }

@@ -39,7 +39,7 @@ final class HandlerAttempts {
 	 */
 	HandlerAttempts(BindPayload bind, InvokeHandler invoke, HandlerInvoker invoker, RetryOrFail outcomes,
 			PipelineListener observers) {
-		this.steps = Step.chain(bind, invoke);
+		this.steps = Step.chain(new InTraceScope(), bind, invoke);
 		this.binding = Step.chain(bind);
 		this.invoker = invoker;
 		this.outcomes = outcomes;

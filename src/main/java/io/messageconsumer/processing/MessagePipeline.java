@@ -12,12 +12,14 @@ import io.messageconsumer.processing.invoke.HandlerDeadlines;
 import io.messageconsumer.processing.invoke.HandlerInvoker;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.processing.lanes.Stages;
+import io.messageconsumer.tracing.MessageTracing;
 
 /**
  * The steps a message goes through from receipt to outcome, composed in one place, in order: on
- * the source's thread {@link ObserveReceived}, {@link DecodeEnvelope}, {@link RouteByType} (and
- * the ordering key); on a lane's worker {@link BindPayload}, {@link InvokeHandler} (bounded by the
- * handler timeout), then {@link RetryOrFail}; at the end the {@link Settlement}. It has no entry
+ * the source's thread {@link ObserveReceived}, {@link DecodeEnvelope}, {@link StartTrace},
+ * {@link RouteByType} (and the ordering key); on a lane's worker {@link InTraceScope},
+ * {@link BindPayload}, {@link InvokeHandler} (bounded by the handler timeout), then
+ * {@link RetryOrFail}; at the end the {@link Settlement}, which ends the trace. It has no entry
  * of its own: a source (or a replay) hands a message to the {@link #dispatcher dispatcher}, the
  * only holder of the steps, which runs them in order.
  */
@@ -40,10 +42,27 @@ public final class MessagePipeline {
 	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
 			HandlerInvoker invoker, RetryBackOff retryBackOff, List<? extends PipelineListener> listeners,
 			DeadLetterRecoverer recoverer) {
+		this(decoder, router, validator, invoker, retryBackOff, listeners, recoverer, MessageTracing.OFF);
+	}
+
+	/**
+	 * Compose the pipeline, tracing each message.
+	 * @param decoder decodes raw bytes
+	 * @param router finds the handler
+	 * @param validator validates payloads
+	 * @param invoker calls the handler once, with its decorators
+	 * @param retryBackOff how often a failing handler is tried, and the backoff in between
+	 * @param listeners told about every message and outcome, in this order; they only watch
+	 * @param recoverer takes every rejected and failed message
+	 * @param tracing starts each decoded message's trace
+	 */
+	public MessagePipeline(EnvelopeDecoder decoder, MessageRouter router, jakarta.validation.Validator validator,
+			HandlerInvoker invoker, RetryBackOff retryBackOff, List<? extends PipelineListener> listeners,
+			DeadLetterRecoverer recoverer, MessageTracing tracing) {
 		Observers observers = new Observers(listeners);
 		PayloadBinder binder = new PayloadBinder(decoder.mapper(), validator);
 		Step.Chain<Arrival> admission = Step.chain(new ObserveReceived(observers), new DecodeEnvelope(decoder, observers),
-				new RouteByType(router, decoder));
+				new StartTrace(tracing), new RouteByType(router, decoder));
 		HandlerAttempts attempts = new HandlerAttempts(new BindPayload(binder), new InvokeHandler(invoker), invoker,
 				new RetryOrFail(retryBackOff), observers);
 		this.stages = new PipelineStages(admission, attempts, decoder, observers, new Settlement(observers, recoverer));

@@ -58,7 +58,7 @@ final class PipelineStages implements Stages {
 	}
 
 	private void reject(Arrival arrival, Disposition rejection) {
-		this.settlement.settle(arrival.message, rejection, arrival.settled);
+		this.settlement.settle(arrival.message, rejection, arrival.settled, arrival.trace);
 	}
 
 	@Override

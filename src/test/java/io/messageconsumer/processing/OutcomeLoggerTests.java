@@ -72,6 +72,23 @@ class OutcomeLoggerTests {
 		assertThat(output.getOut().lines()).noneMatch((line) -> line.startsWith("2026-11-25T19:00:00.000Z ERROR 1"));
 	}
 
+	@Test
+	void logsTheMessageAsKeyValuesAndTheCarriedTraceId(CapturedOutput output) {
+		String json = "{\"type\":\"nope\",\"id\":\"n-1\",\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}";
+		InboundMessage message = new InboundMessage(json.getBytes(StandardCharsets.UTF_8), "pubsub", "orders", "orders",
+				Instant.EPOCH);
+		assertThat(this.pipeline.processHere(message).reason()).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
+		assertThat(this.records.list).singleElement().satisfies((record) -> {
+			assertThat(record.getFormattedMessage()).startsWith("Message rejected: reason=unknown_type")
+				.endsWith(" traceId=4bf92f3577b34da6a3ce929d0e0e4736");
+			assertThat(record.getKeyValuePairs()).extracting((pair) -> pair.key + "=" + pair.value)
+				.containsExactly("consumer.type=nope", "consumer.id=n-1", "consumer.outcome=rejected",
+						"consumer.reason=unknown_type", "consumer.source=pubsub", "consumer.channel=orders",
+						"consumer.attempts=0");
+			assertThat(record.getMDCPropertyMap()).containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+		});
+	}
+
 	static String escapeJson(String text) {
 		return text.replace("\r", "\\r").replace("\n", "\\n");
 	}

@@ -12,6 +12,7 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
 
+import io.messageconsumer.tracing.MessageTracing;
 import io.messageconsumer.decode.EnvelopeDecoder;
 import io.messageconsumer.decode.MessageJson;
 import io.messageconsumer.decode.MessageRouter;
@@ -105,7 +106,7 @@ public final class ProcessorFixture implements AutoCloseable {
 			if (result.disposition() == null) {
 				throw new IllegalStateException("processHere makes one attempt: build the fixture without retries");
 			}
-			stages().settlement().settle(message, result.disposition(), settled);
+			stages().settlement().settle(message, result.disposition(), settled, delivery.trace());
 		}
 		return settled.join();
 	}
@@ -134,6 +135,8 @@ public final class ProcessorFixture implements AutoCloseable {
 		private EnvelopeDecoder decoder;
 
 		private Validator validator;
+
+		private MessageTracing tracing = MessageTracing.OFF;
 
 		private Builder() {
 		}
@@ -192,12 +195,18 @@ public final class ProcessorFixture implements AutoCloseable {
 			return this;
 		}
 
+		/** How messages are traced; by default off. */
+		public Builder tracing(MessageTracing tracing) {
+			this.tracing = tracing;
+			return this;
+		}
+
 		public ProcessorFixture build() {
 			ValidatorFactory factory = (this.validator == null) ? Validation.buildDefaultValidatorFactory() : null;
 			Validator validator = (factory != null) ? factory.getValidator() : this.validator;
 			EnvelopeDecoder decoder = (this.decoder != null) ? this.decoder : new EnvelopeDecoder(MessageJson.create(65_536), 65_536);
 			MessagePipeline pipeline = new MessagePipeline(decoder, new MessageRouter(this.handlers), validator,
-					this.invoker, this.retry, List.copyOf(this.listeners), this.recoverer);
+					this.invoker, this.retry, List.copyOf(this.listeners), this.recoverer, this.tracing);
 			return new ProcessorFixture(pipeline, factory);
 		}
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import io.messageconsumer.message.Disposition;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.processing.PipelineListener;
+import io.messageconsumer.tracing.MessageTrace;
 
 /**
  * The one place that decides what becomes of a message once it is over: a handled message is
@@ -12,6 +13,8 @@ import io.messageconsumer.processing.PipelineListener;
  * (which acknowledges once it is recorded), and one that will not be processed here is released
  * to a source that redelivers it. The observers are told every outcome first; they watch, and
  * nothing they do changes delivery. Whoever waits for a message's outcome (a replay) is told last.
+ * A message's trace is in scope while it settles (the outcome log line carries its trace id) and
+ * ends here, with the outcome, whichever way the message ends.
  */
 public final class Settlement {
 
@@ -47,7 +50,21 @@ public final class Settlement {
 	 * @param settled completed once the message is settled, or {@code null}
 	 */
 	public void settle(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
-		try {
+		settle(message, disposition, settled, MessageTrace.NONE);
+	}
+
+	/**
+	 * The message reached its outcome: settle it as
+	 * {@link #settle(InboundMessage, Disposition, CompletableFuture)} does, in the scope of its
+	 * trace, then end the trace with the outcome.
+	 * @param message the message
+	 * @param disposition its outcome
+	 * @param settled completed once the message is settled, or {@code null}
+	 * @param trace the message's trace
+	 */
+	public void settle(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled,
+			MessageTrace trace) {
+		try (MessageTrace.Scope scope = trace.open()) {
 			this.observers.onOutcome(message, disposition);
 			if (disposition.outcome().isDeadLettered()) {
 				this.recoverer.recover(message, disposition);
@@ -57,7 +74,12 @@ public final class Settlement {
 			}
 		}
 		finally {
-			complete(settled, disposition);
+			try {
+				trace.stop(disposition);
+			}
+			finally {
+				complete(settled, disposition);
+			}
 		}
 	}
 
@@ -80,8 +102,24 @@ public final class Settlement {
 	 * @param settled completed once the message is settled or released, or {@code null}
 	 */
 	public void unprocessed(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
-		if (!released(message, disposition, settled)) {
-			settle(message, disposition, settled);
+		unprocessed(message, disposition, settled, MessageTrace.NONE);
+	}
+
+	/**
+	 * The message will not be processed here: as
+	 * {@link #unprocessed(InboundMessage, Disposition, CompletableFuture)}; its trace ends either way.
+	 * @param message the message
+	 * @param disposition its outcome when its source does not redeliver it
+	 * @param settled completed once the message is settled or released, or {@code null}
+	 * @param trace the message's trace
+	 */
+	public void unprocessed(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled,
+			MessageTrace trace) {
+		if (released(message, disposition, settled)) {
+			trace.release(disposition);
+		}
+		else {
+			settle(message, disposition, settled, trace);
 		}
 	}
 

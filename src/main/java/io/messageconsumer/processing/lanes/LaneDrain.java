@@ -51,7 +51,7 @@ final class LaneDrain {
 					// A stream entry is left for another replica, or this one after a restart, to claim.
 					settlement.unprocessed(delivery.message(), Disposition.rejected(DeadLetterReason.SHUTDOWN,
 							"still buffered when the drain timeout (" + drainTimeout + ") ran out", delivery.envelope()),
-							delivery.settled());
+							delivery.settled(), delivery.trace());
 				}
 			}
 		}

@@ -39,10 +39,11 @@ record LaneOutcomes(KeyedRetryQueue retries, Settlement settlement, AtomicIntege
 		}
 		this.pending.decrementAndGet();
 		if (stopping) {
-			this.settlement.unprocessed(work.delivery.message(), disposition, work.delivery.settled());
+			this.settlement.unprocessed(work.delivery.message(), disposition, work.delivery.settled(),
+					work.delivery.trace());
 		}
 		else {
-			this.settlement.settle(work.delivery.message(), disposition, work.delivery.settled());
+			this.settlement.settle(work.delivery.message(), disposition, work.delivery.settled(), work.delivery.trace());
 		}
 		this.retries.release(work.key());
 	}
@@ -55,7 +56,7 @@ record LaneOutcomes(KeyedRetryQueue retries, Settlement settlement, AtomicIntege
 		this.pending.decrementAndGet();
 		this.settlement.settle(work.delivery.message(), Disposition.failed(work.delivery.envelope(),
 				"handler did not finish within " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms",
-				work.delivery.attempt()), work.delivery.settled());
+				work.delivery.attempt()), work.delivery.settled(), work.delivery.trace());
 	}
 
 }

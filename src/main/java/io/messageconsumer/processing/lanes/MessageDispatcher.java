@@ -115,7 +115,8 @@ public class MessageDispatcher implements SmartLifecycle {
 		// A source that keeps its messages (a stream) reads no faster than the lanes take: it waits for room.
 		if (!lane.offer(delivery, waitForRoom ? REDELIVERABLE_WAIT_NANOS : this.overflowWaitNanos)) {
 			this.settlement.unprocessed(message,
-					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()), settled);
+					Disposition.rejected(DeadLetterReason.OVERFLOW, this.overflowDetail, delivery.envelope()), settled,
+					delivery.trace());
 		}
 	}
 
