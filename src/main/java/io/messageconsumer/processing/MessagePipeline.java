@@ -65,7 +65,8 @@ public final class MessagePipeline {
 				new StartTrace(tracing), new RouteByType(router, decoder));
 		HandlerAttempts attempts = new HandlerAttempts(new BindPayload(binder), new InvokeHandler(invoker), invoker,
 				new RetryOrFail(retryBackOff), observers);
-		this.stages = new PipelineStages(admission, attempts, decoder, observers, new Settlement(observers, recoverer));
+		this.stages = new PipelineStages(admission, attempts, decoder, observers, new Settlement(observers, recoverer),
+				tracing);
 		this.warmUp = new PipelineWarmUp(decoder, router, binder);
 	}
 

@@ -3,7 +3,6 @@ package io.messageconsumer.tracing;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
-import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.TraceContext;
 
@@ -29,19 +28,19 @@ public final class MessageTracing {
 	}
 
 	/**
-	 * Start the trace of a message that decoded.
+	 * Start the trace of a message whose envelope could be read (it may still be rejected).
 	 * @param message the message as received
-	 * @param envelope its envelope, carrying the publisher's trace context or not
+	 * @param trace the publisher's trace context, or {@code null} when the message carried none
 	 * @return the started trace, to stop when the message settles or is released
 	 */
-	public MessageTrace start(InboundMessage message, Envelope envelope) {
+	public MessageTrace start(InboundMessage message, TraceContext trace) {
 		if (this.registry.isNoop()) {
-			return carried(envelope);
+			return carried(trace);
 		}
 		Observation observation = Observation.createNotStarted(ObservedMessage.NAME,
-				() -> new MessageReceiverContext(message, envelope), this.registry);
+				() -> new MessageReceiverContext(message, trace), this.registry);
 		if (observation.isNoop()) {
-			return carried(envelope); // turned off by an ObservationPredicate (management.observations.enable.*)
+			return carried(trace); // turned off by an ObservationPredicate (management.observations.enable.*)
 		}
 		try {
 			return new ObservedMessage(observation.contextualName("process " + message.subscription())
@@ -51,12 +50,11 @@ public final class MessageTracing {
 		}
 		catch (RuntimeException ex) {
 			// The context is the publisher's text: whatever a propagator makes of it, the message goes on.
-			return carried(envelope);
+			return carried(trace);
 		}
 	}
 
-	private static MessageTrace carried(Envelope envelope) {
-		TraceContext trace = envelope.trace();
+	private static MessageTrace carried(TraceContext trace) {
 		return (trace != null) ? CarriedTraceId.of(trace.traceparent()) : MessageTrace.NONE;
 	}
 

@@ -29,10 +29,10 @@ class MessageTracingTests {
 			Instant.EPOCH);
 
 	@Test
-	void observesAMessageAsAReceiverWhoseCarrierIsTheEnvelope() {
+	void observesAMessageAsAReceiverWhoseCarrierIsItsTraceContext() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
-		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(TRACEPARENT, "shop=1"));
-		ReceiverContext<Envelope> context;
+		MessageTrace trace = new MessageTracing(registry).start(this.message, TraceContext.of(TRACEPARENT, "shop=1"));
+		ReceiverContext<TraceContext> context;
 		try (MessageTrace.Scope scope = trace.open()) {
 			context = receiverContext(registry);
 		}
@@ -59,7 +59,7 @@ class MessageTracingTests {
 	@Test
 	void anUnknownTypeIsNotATag() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
-		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(null, null));
+		MessageTrace trace = new MessageTracing(registry).start(this.message, TraceContext.of(null, null));
 		trace.stop(Disposition.rejected(DeadLetterReason.UNKNOWN_TYPE, "no handler", envelope(null, null)));
 		TestObservationRegistryAssert.assertThat(registry)
 			.hasSingleObservationThat()
@@ -70,7 +70,7 @@ class MessageTracingTests {
 
 	@Test
 	void withTracingOffPutsOnlyTheCarriedTraceIdInTheMdc() {
-		MessageTrace trace = MessageTracing.OFF.start(this.message, envelope(TRACEPARENT, null));
+		MessageTrace trace = MessageTracing.OFF.start(this.message, TraceContext.of(TRACEPARENT, null));
 		try (MessageTrace.Scope scope = trace.open()) {
 			assertThat(MDC.get("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
 		}
@@ -81,7 +81,7 @@ class MessageTracingTests {
 	void anObservationTurnedOffByAPredicateLeavesTheCarriedTraceId() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
 		registry.observationConfig().observationPredicate((name, context) -> !name.equals("consumer.message.process"));
-		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(TRACEPARENT, null));
+		MessageTrace trace = new MessageTracing(registry).start(this.message, TraceContext.of(TRACEPARENT, null));
 		try (MessageTrace.Scope scope = trace.open()) {
 			assertThat(MDC.get("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
 		}
@@ -90,7 +90,7 @@ class MessageTracingTests {
 
 	@Test
 	void withTracingOffAMessageWithoutContextHasNoTrace() {
-		assertThat(MessageTracing.OFF.start(this.message, envelope(null, null))).isSameAs(MessageTrace.NONE);
+		assertThat(MessageTracing.OFF.start(this.message, TraceContext.of(null, null))).isSameAs(MessageTrace.NONE);
 	}
 
 	@Test
@@ -103,9 +103,9 @@ class MessageTracingTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static ReceiverContext<Envelope> receiverContext(TestObservationRegistry registry) {
+	private static ReceiverContext<TraceContext> receiverContext(TestObservationRegistry registry) {
 		assertThat(registry.getCurrentObservation()).isNotNull();
-		return (ReceiverContext<Envelope>) registry.getCurrentObservation().getContext();
+		return (ReceiverContext<TraceContext>) registry.getCurrentObservation().getContext();
 	}
 
 	private static Envelope envelope(String traceparent, String tracestate) {
