@@ -6,19 +6,23 @@ import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.TraceContext;
 
 /**
- * The observation context of a received message: Micrometer's messaging pattern, whose carrier
- * is the trace context the message carried ({@code null} when none), so that the propagating receiver handler of Micrometer Tracing reads the
- * {@code traceparent} and {@code tracestate} the message carried and makes the publisher's span
- * the parent.
+ * The observation context of a received message: Micrometer's messaging pattern, so that the
+ * propagating receiver handler of Micrometer Tracing reads the {@code traceparent} and
+ * {@code tracestate} the message carried and makes the publisher's span the parent. The carrier
+ * is the context itself, never {@code null} (propagators refuse a null carrier), holding the trace
+ * context the message carried or none.
  */
-public final class MessageReceiverContext extends ReceiverContext<TraceContext> {
+public final class MessageReceiverContext extends ReceiverContext<MessageReceiverContext> {
 
 	private final InboundMessage message;
+
+	private final TraceContext trace;
 
 	MessageReceiverContext(InboundMessage message, TraceContext trace) {
 		super(MessageReceiverContext::header);
 		this.message = message;
-		setCarrier(trace);
+		this.trace = trace;
+		setCarrier(this);
 		setRemoteServiceName("redis");
 	}
 
@@ -31,7 +35,8 @@ public final class MessageReceiverContext extends ReceiverContext<TraceContext> 
 	}
 
 	/** The W3C members the message carried; it carries no other propagation header. */
-	private static String header(TraceContext trace, String key) {
+	private static String header(MessageReceiverContext carrier, String key) {
+		TraceContext trace = carrier.trace;
 		if (trace == null) {
 			return null;
 		}

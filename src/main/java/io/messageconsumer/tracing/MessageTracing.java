@@ -1,5 +1,7 @@
 package io.messageconsumer.tracing;
 
+import java.util.Set;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -19,12 +21,29 @@ public final class MessageTracing {
 
 	private final ObservationRegistry registry;
 
+	private final Set<String> handledTypes;
+
 	/**
 	 * Trace messages as observations of a registry.
 	 * @param registry the registry; {@link ObservationRegistry#NOOP} for tracing off
 	 */
 	public MessageTracing(ObservationRegistry registry) {
+		this(registry, Set.of());
+	}
+
+	private MessageTracing(ObservationRegistry registry, Set<String> handledTypes) {
 		this.registry = registry;
+		this.handledTypes = handledTypes;
+	}
+
+	/**
+	 * This tracing, tagging spans with these types and any other as {@code unknown}, so the
+	 * {@code type} tag (a low-cardinality key value, also a timer tag) takes bounded values only.
+	 * @param types the types that have a handler
+	 * @return the tracing for those types
+	 */
+	public MessageTracing forTypes(Set<String> types) {
+		return new MessageTracing(this.registry, Set.copyOf(types));
 	}
 
 	/**
@@ -43,7 +62,7 @@ public final class MessageTracing {
 			return carried(trace); // turned off by an ObservationPredicate (management.observations.enable.*)
 		}
 		try {
-			return new ObservedMessage(observation.contextualName("process " + message.subscription())
+			return new ObservedMessage(this.handledTypes, observation.contextualName("process " + message.subscription())
 				.lowCardinalityKeyValue(ObservedMessage.SOURCE, message.source())
 				.highCardinalityKeyValue(ObservedMessage.CHANNEL, message.channel())
 				.start());

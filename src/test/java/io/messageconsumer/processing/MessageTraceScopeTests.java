@@ -107,6 +107,7 @@ class MessageTraceScopeTests {
 			.hasBeenStopped()
 			.hasLowCardinalityKeyValue("outcome", "rejected")
 			.hasLowCardinalityKeyValue("reason", "unsupported_content_type")
+			.hasLowCardinalityKeyValue("type", "order")
 			.hasHighCardinalityKeyValue("id", "x-1");
 		assertThat(this.registry.getCurrentObservation()).isNull();
 	}

@@ -1,6 +1,7 @@
 package io.messageconsumer.tracing;
 
 import java.time.Instant;
+import java.util.Set;
 
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -31,8 +32,9 @@ class MessageTracingTests {
 	@Test
 	void observesAMessageAsAReceiverWhoseCarrierIsItsTraceContext() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
-		MessageTrace trace = new MessageTracing(registry).start(this.message, TraceContext.of(TRACEPARENT, "shop=1"));
-		ReceiverContext<TraceContext> context;
+		MessageTrace trace = new MessageTracing(registry).forTypes(Set.of("order"))
+			.start(this.message, TraceContext.of(TRACEPARENT, "shop=1"));
+		ReceiverContext<MessageReceiverContext> context;
 		try (MessageTrace.Scope scope = trace.open()) {
 			context = receiverContext(registry);
 		}
@@ -54,6 +56,31 @@ class MessageTracingTests {
 		assertThat(context.getGetter().get(context.getCarrier(), "traceparent")).isEqualTo(TRACEPARENT);
 		assertThat(context.getGetter().get(context.getCarrier(), "tracestate")).isEqualTo("shop=1");
 		assertThat(context.getGetter().get(context.getCarrier(), "b3")).isNull();
+	}
+
+	@Test
+	void aMessageWithoutContextStillHasACarrierForThePropagator() {
+		// Propagators (Brave's among them) refuse a null carrier: the message would get no span.
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		MessageTrace trace = new MessageTracing(registry).start(this.message, null);
+		ReceiverContext<MessageReceiverContext> context;
+		try (MessageTrace.Scope scope = trace.open()) {
+			context = receiverContext(registry);
+		}
+		assertThat(context.getCarrier()).isNotNull();
+		assertThat(context.getGetter().get(context.getCarrier(), "traceparent")).isNull();
+	}
+
+	@Test
+	void aTypeWithoutHandlerIsTaggedUnknownWhateverItsRejection() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		MessageTrace trace = new MessageTracing(registry).forTypes(Set.of("order")).start(this.message, null);
+		trace.stop(new Disposition(Outcome.REJECTED, DeadLetterReason.INVALID_PAYLOAD, "bad data", "random-type-42",
+				"A-1", null, 0));
+		TestObservationRegistryAssert.assertThat(registry)
+			.hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("type", "unknown")
+			.hasLowCardinalityKeyValue("reason", "invalid_payload");
 	}
 
 	@Test
@@ -103,9 +130,9 @@ class MessageTracingTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static ReceiverContext<TraceContext> receiverContext(TestObservationRegistry registry) {
+	private static ReceiverContext<MessageReceiverContext> receiverContext(TestObservationRegistry registry) {
 		assertThat(registry.getCurrentObservation()).isNotNull();
-		return (ReceiverContext<TraceContext>) registry.getCurrentObservation().getContext();
+		return (ReceiverContext<MessageReceiverContext>) registry.getCurrentObservation().getContext();
 	}
 
 	private static Envelope envelope(String traceparent, String tracestate) {
