@@ -39,24 +39,13 @@ public final class Settlement {
 	 * @param disposition its outcome
 	 */
 	public void settle(InboundMessage message, Disposition disposition) {
-		settle(message, disposition, null);
+		settle(message, disposition, null, MessageTrace.NONE);
 	}
 
 	/**
 	 * The message reached its outcome: settle it as {@link #settle(InboundMessage, Disposition)}
-	 * does, then complete {@code settled} with the outcome.
-	 * @param message the message
-	 * @param disposition its outcome
-	 * @param settled completed once the message is settled, or {@code null}
-	 */
-	public void settle(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
-		settle(message, disposition, settled, MessageTrace.NONE);
-	}
-
-	/**
-	 * The message reached its outcome: settle it as
-	 * {@link #settle(InboundMessage, Disposition, CompletableFuture)} does, in the scope of its
-	 * trace, then end the trace with the outcome.
+	 * does, in the scope of its trace, then end the trace with the outcome and complete
+	 * {@code settled} with it.
 	 * @param message the message
 	 * @param disposition its outcome
 	 * @param settled completed once the message is settled, or {@code null}
@@ -91,23 +80,12 @@ public final class Settlement {
 	 * @param disposition its outcome when its source does not redeliver it
 	 */
 	public void unprocessed(InboundMessage message, Disposition disposition) {
-		unprocessed(message, disposition, null);
+		unprocessed(message, disposition, null, MessageTrace.NONE);
 	}
 
 	/**
 	 * The message will not be processed here: as {@link #unprocessed(InboundMessage, Disposition)},
-	 * then complete {@code settled} with the disposition.
-	 * @param message the message
-	 * @param disposition its outcome when its source does not redeliver it
-	 * @param settled completed once the message is settled or released, or {@code null}
-	 */
-	public void unprocessed(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
-		unprocessed(message, disposition, settled, MessageTrace.NONE);
-	}
-
-	/**
-	 * The message will not be processed here: as
-	 * {@link #unprocessed(InboundMessage, Disposition, CompletableFuture)}; its trace ends either way.
+	 * then complete {@code settled} with the disposition; its trace ends either way.
 	 * @param message the message
 	 * @param disposition its outcome when its source does not redeliver it
 	 * @param settled completed once the message is settled or released, or {@code null}
@@ -133,7 +111,7 @@ public final class Settlement {
 	public void refuse(InboundMessage message, Disposition disposition, CompletableFuture<Disposition> settled) {
 		if (!released(message, disposition, settled)) {
 			this.observers.onReceived(message);
-			settle(message, disposition, settled);
+			settle(message, disposition, settled, MessageTrace.NONE);
 		}
 	}
 
