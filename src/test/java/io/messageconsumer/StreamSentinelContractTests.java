@@ -92,7 +92,11 @@ class StreamSentinelContractTests extends SentinelContractTests {
 			}
 			assertThat(entries).as("entries on the new master").hasSizeGreaterThanOrEqualTo(1_000);
 			// Every entry the new master holds was handled there and acknowledged there.
-			await().atMost(Duration.ofSeconds(30)).until(() -> commands.exists(keys.toArray(new String[0])) == keys.size());
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keys)
+				.as("orders of entries on the new master not written (group %s, pending %s)", groupInfo(commands),
+						commands.xpending(STREAM, GROUP))
+				.filteredOn((key) -> commands.exists(key) == 0)
+				.isEmpty());
 			await().atMost(Duration.ofSeconds(30)).until(() -> {
 				PendingMessages pending = commands.xpending(STREAM, GROUP);
 				return pending.getCount() == 0;
