@@ -94,10 +94,24 @@ class PubSubConfiguration {
 	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
 			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
-			PubSubListener listener, PubSubStarter starter, MeterRegistry meters) {
+			PubSubListener listener, PubSubStarter starter, ShardTopology shardTopology, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
 				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				meters);
+				properties.shardChannels(), shardTopology, meters);
+	}
+
+	@Bean(destroyMethod = "close")
+	ShardTopology pubSubShardTopology(DedicatedConnectionFactory subscriberConnectionFactory) {
+		// The subscriber's own client: its I/O thread, its cluster topology.
+		return new ShardTopology(subscriberConnectionFactory.factory().getRequiredNativeClient());
+	}
+
+	@Bean
+	ShardSubscriber pubSubShardSubscriber(DedicatedConnectionFactory subscriberConnectionFactory,
+			ShardTopology shardTopology, ConsumerProperties properties, PubSubListener listener,
+			TaskScheduler taskScheduler) {
+		return new ShardSubscriber(subscriberConnectionFactory.factory().getRequiredNativeClient(), shardTopology,
+				properties.shardChannels(), listener, taskScheduler);
 	}
 
 	@Bean(destroyMethod = "close")

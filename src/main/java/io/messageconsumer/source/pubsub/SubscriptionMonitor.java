@@ -23,7 +23,8 @@ import io.messageconsumer.redis.RedisProblem;
 
 /**
  * Checks, from the Redis server's side, that this instance's subscriber connection really
- * holds every configured subscription, and, with the {@link CanaryProbe}, that it delivers.
+ * holds every configured subscription, and, with the {@link CanaryProbe}, that it delivers; and
+ * that every slot owner of a shard channel holds this instance's shard subscriptions ({@link ShardCheck}).
  * <p>
  * Every two seconds it reads {@code CLIENT LIST} and finds the connection by this instance's
  * client name. The listener container alone cannot tell: after a Redis restart it still says
@@ -62,18 +63,26 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private volatile SubscriberCheck last = SubscriberCheck.NOT_CHECKED;
 
+	private final List<String> shardChannels;
+
+	private final ShardTopology shardTopology;
+
+	private volatile ShardCheck shards = ShardCheck.NONE;
+
 	/** Consecutive checks that found Redis reachable but the subscription not delivering. */
 	private int failingWhileReachable;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
 			List<String> channels, List<String> patterns, CanaryProbe canary, LongSupplier lastMessageNanos,
-			Runnable resubscribe, MeterRegistry meters) {
+			Runnable resubscribe, List<String> shardChannels, ShardTopology shardTopology, MeterRegistry meters) {
 		this.container = container;
 		this.redis = redis;
 		this.subscriptions = new SubscriberCheck.Subscriptions(clientName, channels, patterns);
 		this.canary = canary;
 		this.lastMessageNanos = lastMessageNanos;
 		this.resubscribe = resubscribe;
+		this.shardChannels = List.copyOf(shardChannels);
+		this.shardTopology = shardTopology;
 		this.outputBufferLimit = new OutputBufferLimit(redis);
 		Gauge.builder("consumer.redis.output.buffer", this, SubscriptionMonitor::outputBufferBytes)
 			.description("Bytes Redis holds for the subscriber connection, not yet read (CLIENT LIST omem)")
@@ -113,6 +122,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			return;
 		}
 		this.last = this.subscriptions.check(clients);
+		this.shards = ShardCheck.of(this.subscriptions.clientName(), this.shardChannels, this.shardTopology,
+				(clients != null) ? clients : List.of());
 		repairIfZombie();
 	}
 
@@ -147,8 +158,10 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		if (canaryDelayed) {
 			canaryProblem = null;
 		}
+		ShardCheck shardCheck = this.shards;
 		String problem = !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
-				: !listening ? "listener container is not listening" : canaryProblem;
+				: !listening ? "listener container is not listening"
+						: (shardCheck.problem() != null) ? shardCheck.problem() : canaryProblem;
 		long softLimit = this.outputBufferLimit.softLimitBytes();
 		boolean bufferFilling = check.outputBufferBytes() > softLimit / 2;
 		boolean backlogged = bufferFilling || canaryDelayed;
@@ -160,6 +173,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering" : check.state();
 		};
 		Map<String, Object> details = details(check, listening, softLimit);
+		if (!shardCheck.byNode().isEmpty()) {
+			details.put("shardChannels", shardCheck.byNode());
+		}
 		if (problem != null) {
 			details.put("reason", problem);
 		}

@@ -1,0 +1,84 @@
+package io.messageconsumer.source.pubsub;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.data.redis.core.types.RedisClientInfo;
+
+import io.messageconsumer.redis.RedisProblem;
+
+/**
+ * What the slot owners of the shard channels say of this instance's shard subscriptions: for each
+ * node that owns the slot of a configured shard channel, how many shard channels ({@code ssub} in
+ * its {@code CLIENT LIST}) this instance's connection there holds, against how many it should.
+ * Each owner is asked itself, found in the subscriber's topology ({@link ShardTopology}); on a
+ * standalone Redis the server's one {@code CLIENT LIST} is read.
+ *
+ * @param problem what is wrong, or {@code null} when every owner holds its shard channels
+ * @param byNode {@code held/expected} per node ({@code host:port}, or {@code redis} when standalone)
+ */
+record ShardCheck(String problem, Map<String, String> byNode) {
+
+	/** No shard channels configured: nothing to check. */
+	static final ShardCheck NONE = new ShardCheck(null, Map.of());
+
+	private static final String STANDALONE = "redis";
+
+	/**
+	 * Ask the slot owners.
+	 * @param clientName this instance's client name, which names its connections on the server
+	 * @param channels the configured shard channels
+	 * @param topology the subscriber's view of the slot owners
+	 * @param standaloneClients {@code CLIENT LIST} of the server, used when it is not a cluster
+	 * @return the check
+	 */
+	static ShardCheck of(String clientName, List<String> channels, ShardTopology topology,
+			List<RedisClientInfo> standaloneClients) {
+		if (channels.isEmpty()) {
+			return NONE;
+		}
+		Map<String, Integer> expected = new TreeMap<>();
+		channels.forEach((channel) -> expected.merge(topology.isCluster() ? topology.ownerOf(channel) : STANDALONE, 1,
+				Integer::sum));
+		Map<String, String> byNode = new LinkedHashMap<>();
+		StringBuilder missing = new StringBuilder();
+		expected.forEach((node, count) -> {
+			String held;
+			try {
+				held = String.valueOf(held(clientName, topology.isCluster() ? topology.clientsOf(node) : standaloneClients));
+			}
+			catch (RuntimeException ex) {
+				held = "unknown (" + RedisProblem.describe(ex) + ")";
+			}
+			byNode.put(node, held + "/" + count);
+			if (!held.equals(String.valueOf(count))) {
+				missing.append(missing.isEmpty() ? "" : ", ").append(node).append(' ').append(held).append('/').append(count);
+			}
+		});
+		String problem = missing.isEmpty() ? null : "shard channels not all subscribed on their slot owners: " + missing;
+		return new ShardCheck(problem, byNode);
+	}
+
+	/** The shard channels this instance's connections on one node hold. */
+	private static long held(String clientName, List<RedisClientInfo> clients) {
+		long held = 0;
+		for (RedisClientInfo client : clients) {
+			if (clientName.equals(client.getName())) {
+				held += count(client.get("ssub"));
+			}
+		}
+		return held;
+	}
+
+	private static long count(String value) {
+		try {
+			return (value != null) ? Long.parseLong(value) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.messageconsumer.source.pubsub;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+
+/**
+ * Lettuce's callbacks for the shard channels, on the subscriber's I/O thread: a shard message
+ * goes to the {@link PubSubListener}, the same door as every pub/sub message; an
+ * {@code sunsubscribe} goes to whoever follows the channel to its new owner. Nothing here blocks.
+ */
+final class ShardListener extends RedisPubSubAdapter<byte[], byte[]> {
+
+	private final PubSubListener messages;
+
+	private final Consumer<String> dropped;
+
+	/**
+	 * @param messages where shard messages go
+	 * @param dropped told the channel Redis unsubscribed this connection from
+	 */
+	ShardListener(PubSubListener messages, Consumer<String> dropped) {
+		this.messages = messages;
+		this.dropped = dropped;
+	}
+
+	@Override
+	public void smessage(byte[] shardChannel, byte[] message) {
+		this.messages.onShardMessage(shardChannel, message);
+	}
+
+	@Override
+	public void sunsubscribed(byte[] shardChannel, long count) {
+		this.dropped.accept(new String(shardChannel, StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The same callbacks for a cluster connection, whose node connections report with their node.
+	 * @return the cluster listener
+	 */
+	RedisClusterPubSubListener<byte[], byte[]> forCluster() {
+		return new RedisClusterPubSubAdapter<>() {
+
+			@Override
+			public void smessage(RedisClusterNode node, byte[] shardChannel, byte[] message) {
+				ShardListener.this.smessage(shardChannel, message);
+			}
+
+			@Override
+			public void sunsubscribed(RedisClusterNode node, byte[] shardChannel, long count) {
+				ShardListener.this.sunsubscribed(shardChannel, count);
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.messageconsumer.source.pubsub;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
+
+import org.springframework.data.redis.core.types.RedisClientInfo;
+
+/**
+ * Where shard channels live, as the subscriber's own Lettuce client sees the cluster: the slot
+ * owner of a channel, a fresh read of the topology when a slot moved, and the {@code CLIENT LIST}
+ * of one node, asked of that node itself (the application's shared connection knows only the
+ * masters of its last topology, which a failover makes stale). On a standalone Redis there is one
+ * owner, the server.
+ */
+final class ShardTopology implements AutoCloseable {
+
+	private final AbstractRedisClient client;
+
+	private StatefulRedisClusterConnection<String, String> connection;
+
+	ShardTopology(AbstractRedisClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * Whether shard channels spread over the nodes of a cluster.
+	 * @return {@code true} on a cluster
+	 */
+	boolean isCluster() {
+		return this.client instanceof RedisClusterClient;
+	}
+
+	/**
+	 * The node that owns a shard channel's slot, as last read.
+	 * @param channel the shard channel
+	 * @return {@code host:port}; {@code null} on a standalone Redis; {@code no owner} for an uncovered slot
+	 */
+	String ownerOf(String channel) {
+		if (!(this.client instanceof RedisClusterClient cluster)) {
+			return null;
+		}
+		RedisClusterNode owner = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+		return (owner != null) ? address(owner.getUri()) : "no owner";
+	}
+
+	/** Read the cluster's slot owners again, on a cluster. */
+	void refresh() {
+		if (this.client instanceof RedisClusterClient cluster) {
+			cluster.refreshPartitions();
+		}
+	}
+
+	/**
+	 * {@code CLIENT LIST} of one cluster node.
+	 * @param node {@code host:port}
+	 * @return its clients
+	 */
+	List<RedisClientInfo> clientsOf(String node) {
+		int colon = node.lastIndexOf(':');
+		String clients = clusterConnection().getConnection(node.substring(0, colon),
+				Integer.parseInt(node.substring(colon + 1)))
+			.sync()
+			.clientList();
+		return clients.lines().filter((line) -> !line.isBlank()).map(RedisClientInfo.RedisClientInfoBuilder::fromString).toList();
+	}
+
+	private synchronized StatefulRedisClusterConnection<String, String> clusterConnection() {
+		if (this.connection == null) {
+			this.connection = ((RedisClusterClient) this.client).connect(StringCodec.UTF8);
+			// Asked every two seconds by the health check: a node that does not answer soon is a problem to report.
+			this.connection.setTimeout(Duration.ofSeconds(2));
+		}
+		return this.connection;
+	}
+
+	private static String address(RedisURI uri) {
+		return uri.getHost() + ":" + uri.getPort();
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.connection != null) {
+			this.connection.close();
+			this.connection = null;
+		}
+	}
+
+}
