@@ -97,9 +97,16 @@ class ShardChannelClusterIntegrationTests {
 		assertThat(channels).allSatisfy((channel) -> assertThat(
 				this.service.counter("consumer.messages.received", "source", "pubsub", "channel", channel))
 			.isEqualTo(50));
-		JsonNode shards = shardHealth();
-		assertThat(channels).allSatisfy((channel) -> assertThat(shards.path(address(cluster.get().ownerOf(channel)))
-			.asString()).isEqualTo("1/1"));
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode pubsub = pubSubHealth();
+			// Each owner holds its shard channel and that channel's canary, which comes back.
+			assertThat(channels).allSatisfy((channel) -> assertThat(
+					pubsub.path("shardChannels").path(address(cluster.get().ownerOf(channel))).asString())
+				.isEqualTo("2/2"));
+			assertThat(pubsub.path("shardCanaryLastSeenAt").propertyNames()).containsExactlyInAnyOrderElementsOf(channels);
+			// Read from every owner's CLIENT LIST: nothing waits for this instance there.
+			assertThat(pubsub.path("shardOutputBufferBytes").isNumber()).isTrue();
+		});
 	}
 
 	@Test
@@ -121,7 +128,7 @@ class ShardChannelClusterIntegrationTests {
 			from.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
 			cluster.get().nodes().forEach((node) -> node.cli("CLUSTER", "SETSLOT", slot, "NODE", toId));
 
-			awaitResubscribed(to, 2, moved);
+			awaitResubscribed(to, 4, moved);
 			publisher.awaitPublished(400);
 			publisher.close();
 			assertEveryDeliveredMessageProcessedOnce(publisher.delivered(), "migrate-");
@@ -140,7 +147,7 @@ class ShardChannelClusterIntegrationTests {
 			long failedOver = System.nanoTime();
 			replica.cli("CLUSTER", "FAILOVER");
 
-			awaitResubscribed(replica, 1, failedOver);
+			awaitResubscribed(replica, 2, failedOver);
 			publisher.awaitPublished(400);
 			publisher.close();
 			assertEveryDeliveredMessageProcessedOnce(publisher.delivered(), "failover-");
@@ -188,9 +195,8 @@ class ShardChannelClusterIntegrationTests {
 		return 0;
 	}
 
-	private JsonNode shardHealth() {
-		JsonNode pubsub = this.service.json("/actuator/health/consumer").path("details").path("sources").path("pubsub");
-		return pubsub.path("shardChannels");
+	private JsonNode pubSubHealth() {
+		return this.service.json("/actuator/health/consumer").path("details").path("sources").path("pubsub");
 	}
 
 	private static String address(RedisServerProcess node) {

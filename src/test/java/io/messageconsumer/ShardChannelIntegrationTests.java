@@ -59,12 +59,14 @@ class ShardChannelIntegrationTests {
 	}
 
 	@Test
-	void reportsTheShardSubscriptionsTheServerHolds() {
+	void reportsTheShardSubscriptionsTheServerHoldsAndTheirCanaries() {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			JsonNode health = this.service.json("/actuator/health/consumer");
 			assertThat(health.path("status").asString()).isEqualTo("UP");
-			assertThat(health.path("details").path("sources").path("pubsub").path("shardChannels").path("redis")
-				.asString()).isEqualTo("2/2");
+			JsonNode pubsub = health.path("details").path("sources").path("pubsub");
+			// Two shard channels and a canary shard channel each.
+			assertThat(pubsub.path("shardChannels").path("redis").asString()).isEqualTo("4/4");
+			assertThat(pubsub.path("shardCanaryLastSeenAt").propertyNames()).containsExactly("shard-orders", "shard-notes");
 		});
 	}
 

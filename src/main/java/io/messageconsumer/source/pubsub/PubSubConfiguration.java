@@ -94,10 +94,11 @@ class PubSubConfiguration {
 	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
 			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
-			PubSubListener listener, PubSubStarter starter, ShardTopology shardTopology, MeterRegistry meters) {
+			PubSubListener listener, PubSubStarter starter, ShardSubscriber shardSubscriber, ShardTopology shardTopology,
+			ShardCanaries shardCanaries, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
 				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				properties.shardChannels(), shardTopology, meters);
+				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries), meters);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -108,10 +109,18 @@ class PubSubConfiguration {
 
 	@Bean
 	ShardSubscriber pubSubShardSubscriber(DedicatedConnectionFactory subscriberConnectionFactory,
-			ShardTopology shardTopology, ConsumerProperties properties, PubSubListener listener,
-			TaskScheduler taskScheduler) {
+			ShardTopology shardTopology, ConsumerProperties properties, ShardCanaries shardCanaries,
+			PubSubListener listener, TaskScheduler taskScheduler) {
 		return new ShardSubscriber(subscriberConnectionFactory.factory().getRequiredNativeClient(), shardTopology,
-				properties.shardChannels(), listener, taskScheduler);
+				properties.shardChannels(), shardCanaries, listener, taskScheduler);
+	}
+
+	@Bean
+	ShardCanaries pubSubShardCanaries(ConsumerProperties properties, ConsumerInstance instance, StringRedisTemplate redis,
+			ObjectProvider<ShardSubscriber> pubSubShardSubscriber, TaskScheduler taskScheduler) {
+		// The subscriber needs the canaries' channels, so it is looked up when the first probe is due.
+		return new ShardCanaries(properties.shardChannels(), instance.clientName(), redis, properties.health(),
+				(channel) -> pubSubShardSubscriber.getObject().isSubscribed(channel), taskScheduler);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -16,13 +16,17 @@ import io.messageconsumer.redis.RedisProblem;
  * Each owner is asked itself, found in the subscriber's topology ({@link ShardTopology}); on a
  * standalone Redis the server's one {@code CLIENT LIST} is read.
  *
+ * The same {@code CLIENT LIST} gives each connection's output buffer ({@code omem}): the largest is
+ * what the output-buffer check compares with the soft limit, so every node subscribed on is read.
+ *
  * @param problem what is wrong, or {@code null} when every owner holds its shard channels
  * @param byNode {@code held/expected} per node ({@code host:port}, or {@code redis} when standalone)
+ * @param outputBufferBytes the largest output buffer of this instance's shard connections
  */
-record ShardCheck(String problem, Map<String, String> byNode) {
+record ShardCheck(String problem, Map<String, String> byNode, long outputBufferBytes) {
 
 	/** No shard channels configured: nothing to check. */
-	static final ShardCheck NONE = new ShardCheck(null, Map.of());
+	static final ShardCheck NONE = new ShardCheck(null, Map.of(), 0);
 
 	private static final String STANDALONE = "redis";
 
@@ -44,10 +48,13 @@ record ShardCheck(String problem, Map<String, String> byNode) {
 				Integer::sum));
 		Map<String, String> byNode = new LinkedHashMap<>();
 		StringBuilder missing = new StringBuilder();
+		long[] largestBuffer = { 0 };
 		expected.forEach((node, count) -> {
 			String held;
 			try {
-				held = String.valueOf(held(clientName, topology.isCluster() ? topology.clientsOf(node) : standaloneClients));
+				List<RedisClientInfo> clients = topology.isCluster() ? topology.clientsOf(node) : standaloneClients;
+				held = String.valueOf(held(clientName, clients));
+				largestBuffer[0] = Math.max(largestBuffer[0], largestBuffer(clientName, clients));
 			}
 			catch (RuntimeException ex) {
 				held = "unknown (" + RedisProblem.describe(ex) + ")";
@@ -58,7 +65,18 @@ record ShardCheck(String problem, Map<String, String> byNode) {
 			}
 		});
 		String problem = missing.isEmpty() ? null : "shard channels not all subscribed on their slot owners: " + missing;
-		return new ShardCheck(problem, byNode);
+		return new ShardCheck(problem, byNode, largestBuffer[0]);
+	}
+
+	/** The largest output buffer of this instance's shard connections on one node. */
+	private static long largestBuffer(String clientName, List<RedisClientInfo> clients) {
+		long largest = 0;
+		for (RedisClientInfo client : clients) {
+			if (clientName.equals(client.getName()) && count(client.get("ssub")) > 0) {
+				largest = Math.max(largest, count(client.get("omem")));
+			}
+		}
+		return largest;
 	}
 
 	/** The shard channels this instance's connections on one node hold. */

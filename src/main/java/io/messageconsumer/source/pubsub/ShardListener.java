@@ -9,28 +9,37 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
 /**
- * Lettuce's callbacks for the shard channels, on the subscriber's I/O thread: a shard message
- * goes to the {@link PubSubListener}, the same door as every pub/sub message; an
+ * Lettuce's callbacks for the shard channels, on the subscriber's I/O thread: a probe goes to its
+ * canary ({@link ShardCanaries}), any other shard message to the {@link PubSubListener}, the same
+ * door as every pub/sub message; an
  * {@code sunsubscribe} goes to whoever follows the channel to its new owner. Nothing here blocks.
  */
 final class ShardListener extends RedisPubSubAdapter<byte[], byte[]> {
 
 	private final PubSubListener messages;
 
+	private final ShardCanaries canaries;
+
 	private final Consumer<String> dropped;
+
+	private final ChannelName channelName = new ChannelName();
 
 	/**
 	 * @param messages where shard messages go
+	 * @param canaries answers the probes that come back on the canary channels
 	 * @param dropped told the channel Redis unsubscribed this connection from
 	 */
-	ShardListener(PubSubListener messages, Consumer<String> dropped) {
+	ShardListener(PubSubListener messages, ShardCanaries canaries, Consumer<String> dropped) {
 		this.messages = messages;
+		this.canaries = canaries;
 		this.dropped = dropped;
 	}
 
 	@Override
 	public void smessage(byte[] shardChannel, byte[] message) {
-		this.messages.onShardMessage(shardChannel, message);
+		if (!this.canaries.received(this.channelName.decode(shardChannel), message)) {
+			this.messages.onShardMessage(shardChannel, message);
+		}
 	}
 
 	@Override

@@ -3,7 +3,10 @@ package io.messageconsumer.source.pubsub;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -60,21 +63,43 @@ class ShardSubscriber implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	ShardSubscriber(AbstractRedisClient client, ShardTopology topology, List<String> channels, PubSubListener messages,
-			TaskScheduler scheduler) {
+	private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param client the subscriber's own Lettuce client
+	 * @param topology the slot owners, as that client sees them
+	 * @param channels the configured shard channels
+	 * @param canaries the canary channels, subscribed beside them
+	 * @param messages where shard messages go
+	 * @param scheduler runs the subscribing, off the connection's thread
+	 */
+	ShardSubscriber(AbstractRedisClient client, ShardTopology topology, List<String> channels, ShardCanaries canaries,
+			PubSubListener messages, TaskScheduler scheduler) {
 		this.client = client;
 		this.topology = topology;
-		this.channels = List.copyOf(channels);
-		this.listener = new ShardListener(messages, this::follow);
+		List<String> all = new ArrayList<>(channels);
+		all.addAll(canaries.channels());
+		this.channels = List.copyOf(all);
+		this.listener = new ShardListener(messages, canaries, this::follow);
 		this.scheduler = scheduler;
 	}
 
 	/**
-	 * The configured shard channels.
+	 * The shard channels subscribed: the configured ones, then their canaries.
 	 * @return the channels
 	 */
 	List<String> channels() {
 		return this.channels;
+	}
+
+	/**
+	 * Whether a channel is subscribed, as far as this subscriber knows: Redis confirmed it and
+	 * has not dropped it since.
+	 * @param channel a shard channel
+	 * @return {@code true} while subscribed
+	 */
+	boolean isSubscribed(String channel) {
+		return this.subscribed.contains(channel);
 	}
 
 	@Override
@@ -88,6 +113,7 @@ class ShardSubscriber implements SmartLifecycle {
 
 	/** The server dropped a channel (its slot left the node): subscribe it again where it lives now. */
 	private void follow(String channel) {
+		this.subscribed.remove(channel);
 		if (this.running && this.channels.contains(channel)) {
 			logger.info("Redis dropped the shard channel " + LogText.safe(channel) + " (its slot moved): subscribing it "
 					+ "again on the slot's owner");
@@ -103,6 +129,7 @@ class ShardSubscriber implements SmartLifecycle {
 		try {
 			refreshTopology();
 			RedisAsync.await(connection().async().ssubscribe(channel.getBytes(StandardCharsets.UTF_8)), REPLY_TIMEOUT);
+			this.subscribed.add(channel);
 			this.problems.clear();
 			String owner = this.topology.ownerOf(channel);
 			logger.info("Subscribed to shard channel " + LogText.safe(channel) + ((owner != null) ? " on " + owner : ""));
@@ -141,6 +168,7 @@ class ShardSubscriber implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		this.running = false;
+		this.subscribed.clear();
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
 		if (current != null) {
