@@ -108,11 +108,9 @@ class PubSubConfiguration {
 	}
 
 	@Bean
-	ShardSubscriber pubSubShardSubscriber(DedicatedConnectionFactory subscriberConnectionFactory,
-			ShardTopology shardTopology, ConsumerProperties properties, ShardCanaries shardCanaries,
-			PubSubListener listener, TaskScheduler taskScheduler) {
-		return new ShardSubscriber(subscriberConnectionFactory.factory().getRequiredNativeClient(), shardTopology,
-				properties.shardChannels(), shardCanaries, listener, taskScheduler);
+	ShardSubscriber pubSubShardSubscriber(ShardTopology shardTopology, ConsumerProperties properties,
+			ShardCanaries shardCanaries, PubSubListener listener, TaskScheduler taskScheduler) {
+		return new ShardSubscriber(shardTopology, properties.shardChannels(), shardCanaries, listener, taskScheduler);
 	}
 
 	@Bean

@@ -4,14 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,9 +44,8 @@ class ShardSubscriber implements SmartLifecycle {
 	/** Between attempts to subscribe a channel: 100 ms, doubling, at most 2 s, so a move is followed within seconds. */
 	private static final BackOff RETRY = BackOffs.doubling(Duration.ofMillis(100), Duration.ofSeconds(2));
 
-	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
-
-	private final AbstractRedisClient client;
+	/** For all the replies of one attempt. */
+	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
 	private final ShardTopology topology;
 
@@ -65,17 +63,22 @@ class ShardSubscriber implements SmartLifecycle {
 
 	private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
 
+	/** Channels to subscribe: all at start, then each one Redis drops. */
+	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
+	private boolean attemptScheduled;
+
+	private BackOffExecution backOff;
+
 	/**
-	 * @param client the subscriber's own Lettuce client
-	 * @param topology the slot owners, as that client sees them
+	 * @param topology the subscriber's own Lettuce client and its view of the slot owners
 	 * @param channels the configured shard channels
 	 * @param canaries the canary channels, subscribed beside them
 	 * @param messages where shard messages go
 	 * @param scheduler runs the subscribing, off the connection's thread
 	 */
-	ShardSubscriber(AbstractRedisClient client, ShardTopology topology, List<String> channels, ShardCanaries canaries,
-			PubSubListener messages, TaskScheduler scheduler) {
-		this.client = client;
+	ShardSubscriber(ShardTopology topology, List<String> channels, ShardCanaries canaries, PubSubListener messages,
+			TaskScheduler scheduler) {
 		this.topology = topology;
 		List<String> all = new ArrayList<>(channels);
 		all.addAll(canaries.channels());
@@ -106,8 +109,8 @@ class ShardSubscriber implements SmartLifecycle {
 	public synchronized void start() {
 		if (!this.running && !this.channels.isEmpty()) {
 			this.running = true;
-			this.channels.forEach((channel) -> this.scheduler.schedule(() -> subscribe(channel, RETRY.start()),
-					Instant.now()));
+			this.pending.addAll(this.channels);
+			scheduleAttempt(Instant.now());
 		}
 	}
 
@@ -117,28 +120,76 @@ class ShardSubscriber implements SmartLifecycle {
 		if (this.running && this.channels.contains(channel)) {
 			logger.info("Redis dropped the shard channel " + LogText.safe(channel) + " (its slot moved): subscribing it "
 					+ "again on the slot's owner");
-			this.scheduler.schedule(() -> subscribe(channel, RETRY.start()), Instant.now());
+			this.pending.add(channel);
+			synchronized (this) {
+				this.backOff = null;
+			}
+			scheduleAttempt(Instant.now());
 		}
 	}
 
-	/** One attempt on a scheduler thread; a failure schedules the next one after the backoff. */
-	private void subscribe(String channel, BackOffExecution backOff) {
+	/** At most one attempt is scheduled: one scheduler thread at a time, whatever the number of channels. */
+	private synchronized void scheduleAttempt(Instant at) {
+		if (!this.attemptScheduled) {
+			this.attemptScheduled = true;
+			this.scheduler.schedule(this::subscribePending, at);
+		}
+	}
+
+	/**
+	 * One attempt on a scheduler thread: every pending channel's {@code SSUBSCRIBE} sent at once,
+	 * the replies awaited within one deadline; what failed is tried again after the backoff.
+	 */
+	private void subscribePending() {
+		synchronized (this) {
+			this.attemptScheduled = false;
+		}
 		if (!this.running) {
 			return;
 		}
+		RuntimeException failure = null;
 		try {
 			refreshTopology();
-			RedisAsync.await(connection().async().ssubscribe(channel.getBytes(StandardCharsets.UTF_8)), REPLY_TIMEOUT);
-			this.subscribed.add(channel);
-			this.problems.clear();
-			String owner = this.topology.ownerOf(channel);
-			logger.info("Subscribed to shard channel " + LogText.safe(channel) + ((owner != null) ? " on " + owner : ""));
+			var commands = connection().async();
+			Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
+			for (String channel : List.copyOf(this.pending)) {
+				replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
+			}
+			long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
+			for (Map.Entry<String, RedisFuture<Void>> reply : replies.entrySet()) {
+				try {
+					RedisAsync.await(reply.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+					subscribed(reply.getKey());
+				}
+				catch (RuntimeException ex) {
+					failure = ex;
+				}
+			}
 		}
 		catch (RuntimeException ex) {
-			long wait = backOff.nextBackOff();
-			this.problems.report(RedisProblem.describe(ex));
-			this.scheduler.schedule(() -> subscribe(channel, backOff), Instant.now().plusMillis(wait));
+			failure = ex;
 		}
+		if (failure != null) {
+			retryLater(failure);
+		}
+		else {
+			this.problems.clear();
+		}
+	}
+
+	private void subscribed(String channel) {
+		this.pending.remove(channel);
+		this.subscribed.add(channel);
+		String owner = this.topology.ownerOf(channel);
+		logger.info("Subscribed to shard channel " + LogText.safe(channel) + ((owner != null) ? " on " + owner : ""));
+	}
+
+	private synchronized void retryLater(RuntimeException failure) {
+		this.problems.report(RedisProblem.describe(failure));
+		if (this.backOff == null) {
+			this.backOff = RETRY.start();
+		}
+		scheduleAttempt(Instant.now().plusMillis(this.backOff.nextBackOff()));
 	}
 
 	/** After the first subscription, read the slot owners again: a moved slot must be subscribed on its new owner. */
@@ -149,18 +200,11 @@ class ShardSubscriber implements SmartLifecycle {
 	}
 
 	private synchronized StatefulRedisPubSubConnection<byte[], byte[]> connection() {
+		if (!this.running) {
+			throw new IllegalStateException("shard subscriber stopped");
+		}
 		if (this.connection == null) {
-			if (this.client instanceof RedisClusterClient cluster) {
-				var clusterConnection = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
-				clusterConnection.addListener(this.listener.forCluster());
-				this.connection = clusterConnection;
-			}
-			else {
-				StatefulRedisPubSubConnection<byte[], byte[]> standalone = ((RedisClient) this.client)
-					.connectPubSub(ByteArrayCodec.INSTANCE);
-				standalone.addListener(this.listener);
-				this.connection = standalone;
-			}
+			this.connection = this.topology.connectPubSub(this.listener);
 		}
 		return this.connection;
 	}
@@ -169,6 +213,8 @@ class ShardSubscriber implements SmartLifecycle {
 	public synchronized void stop() {
 		this.running = false;
 		this.subscribed.clear();
+		this.pending.clear();
+		this.backOff = null;
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
 		if (current != null) {
@@ -179,12 +225,6 @@ class ShardSubscriber implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// Stops with the listener container, before the pipeline drains.
-		return DEFAULT_PHASE;
 	}
 
 }

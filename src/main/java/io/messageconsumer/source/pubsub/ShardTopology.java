@@ -4,18 +4,22 @@ import java.time.Duration;
 import java.util.List;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
 
 /**
- * Where shard channels live, as the subscriber's own Lettuce client sees the cluster: the slot
- * owner of a channel, a fresh read of the topology when a slot moved, and the {@code CLIENT LIST}
+ * The subscriber's own Lettuce client, for shard channels: their pub/sub connection, and where
+ * they live as that client sees the cluster: the slot owner of a channel, a fresh read of the topology when a slot moved, and the {@code CLIENT LIST}
  * of one node, asked of that node itself (the application's shared connection knows only the
  * masters of its last topology, which a failover makes stale). On a standalone Redis there is one
  * owner, the server.
@@ -56,6 +60,24 @@ final class ShardTopology implements AutoCloseable {
 		if (this.client instanceof RedisClusterClient cluster) {
 			cluster.refreshPartitions();
 		}
+	}
+
+	/**
+	 * Open the pub/sub connection that carries the shard subscriptions: on a cluster, Lettuce's
+	 * cluster pub/sub connection, which routes each {@code SSUBSCRIBE} to the slot owner's node.
+	 * @param listener told of shard messages and dropped channels
+	 * @return the connection
+	 */
+	StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(ShardListener listener) {
+		if (this.client instanceof RedisClusterClient cluster) {
+			StatefulRedisClusterPubSubConnection<byte[], byte[]> connection = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
+			connection.addListener(listener.forCluster());
+			return connection;
+		}
+		StatefulRedisPubSubConnection<byte[], byte[]> connection = ((RedisClient) this.client)
+			.connectPubSub(ByteArrayCodec.INSTANCE);
+		connection.addListener(listener);
+		return connection;
 	}
 
 	/**
