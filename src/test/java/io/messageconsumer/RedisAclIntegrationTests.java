@@ -34,12 +34,12 @@ class RedisAclIntegrationTests {
 	/** The documented pub/sub user, as {@code ACL SETUSER} arguments after the user name and password. */
 	static final String PUBSUB_RULES = "resetchannels &orders &notifications &consumer:canary:* resetkeys ~orders:* "
 			+ "~consumer:dead-letter -@all +subscribe +psubscribe +unsubscribe +punsubscribe +ping +publish "
-			+ "+client|list +info +eval +exists +hset +xadd";
+			+ "+client|list +info +eval +exists +hset +xadd +xlen";
 
 	/** The documented stream user. */
 	static final String STREAM_RULES = "resetchannels resetkeys ~orders-stream ~notifications-stream ~orders:* "
 			+ "~consumer:dead-letter -@all +xgroup|create +xreadgroup +xack +xautoclaim +xclaim +xpending "
-			+ "+xinfo|groups +xinfo|consumers +xgroup|delconsumer +info +eval +exists +hset +xadd";
+			+ "+xinfo|groups +xinfo|consumers +xgroup|delconsumer +info +eval +exists +hset +xadd +xlen";
 
 	static final String ADMIN_PASSWORD = "admin-secret";
 

@@ -134,6 +134,25 @@ class TracingIntegrationTests {
 	}
 
 	@Test
+	void anEventRejectedForItsContentTypeIsTracedUnderItsTypeAndTraceId(CapturedOutput output) {
+		String traceId = hex(16);
+		String parentId = hex(8);
+		String id = Orders.uniqueId("xml-event");
+		this.service.publish("orders", "{\"specversion\":\"1.0\",\"type\":\"order\",\"source\":\"/shop\",\"id\":\"" + id
+				+ "\",\"datacontenttype\":\"application/xml\",\"data\":\"<order/>\",\"traceparent\":\"00-" + traceId + "-"
+				+ parentId + "-01\"}");
+		JsonNode span = awaitSpan(traceId);
+		assertThat(span.path("parentId").asString()).isEqualTo(parentId);
+		assertThat(span.path("tags").path("reason").asString()).isEqualTo("unsupported_content_type");
+		assertThat(span.path("tags").path("type").asString()).isEqualTo("order");
+		assertThat(span.path("tags").path("id").asString()).isEqualTo(id);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getOut().lines().filter((line) -> line.contains(id)))
+				.anySatisfy((line) -> assertThat(line).contains("reason=unsupported_content_type")
+					.contains("traceId=" + traceId)));
+	}
+
+	@Test
 	void aMalformedTraceContextStartsANewTraceAndTheMessageIsProcessed() {
 		String id = Orders.uniqueId("malformed-context");
 		String tracestate = "k=" + "v".repeat(10_000) + ",\\u0000=x,,,=";

@@ -90,7 +90,12 @@ public class EnvelopeDecoder {
 			throw new RejectedMessageException(DeadLetterReason.NOT_AN_OBJECT,
 					"expected a JSON object, got " + root.getNodeType().name().toLowerCase(Locale.ROOT));
 		}
-		return root.has("specversion") ? cloudEvent(root) : plain(root);
+		try {
+			return root.has("specversion") ? cloudEvent(root) : plain(root);
+		}
+		catch (RejectedMessageException ex) {
+			throw ex.withTrace(trace(root));
+		}
 	}
 
 	private JsonNode parse(byte[] body) {

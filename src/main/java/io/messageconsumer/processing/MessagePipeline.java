@@ -60,12 +60,14 @@ public final class MessagePipeline {
 			HandlerInvoker invoker, RetryBackOff retryBackOff, List<? extends PipelineListener> listeners,
 			DeadLetterRecoverer recoverer, MessageTracing tracing) {
 		Observers observers = new Observers(listeners);
+		MessageTracing typedTracing = tracing.forTypes(router.types());
 		PayloadBinder binder = new PayloadBinder(decoder.mapper(), validator);
 		Step.Chain<Arrival> admission = Step.chain(new ObserveReceived(observers), new DecodeEnvelope(decoder, observers),
-				new StartTrace(tracing), new RouteByType(router, decoder));
+				new StartTrace(typedTracing), new RouteByType(router, decoder));
 		HandlerAttempts attempts = new HandlerAttempts(new BindPayload(binder), new InvokeHandler(invoker), invoker,
 				new RetryOrFail(retryBackOff), observers);
-		this.stages = new PipelineStages(admission, attempts, decoder, observers, new Settlement(observers, recoverer));
+		this.stages = new PipelineStages(admission, attempts, decoder, observers, new Settlement(observers, recoverer),
+				typedTracing);
 		this.warmUp = new PipelineWarmUp(decoder, router, binder);
 	}
 

@@ -13,6 +13,7 @@ import io.messageconsumer.processing.failure.Settlement;
 import io.messageconsumer.processing.lanes.Delivery;
 import io.messageconsumer.processing.lanes.Stages;
 import io.messageconsumer.support.LogText;
+import io.messageconsumer.tracing.MessageTracing;
 
 /**
  * The composed steps, as the dispatcher runs them: the admission chain on the source's thread
@@ -31,13 +32,16 @@ final class PipelineStages implements Stages {
 
 	private final Settlement settlement;
 
+	private final MessageTracing tracing;
+
 	PipelineStages(Step.Chain<Arrival> admission, HandlerAttempts attempts, EnvelopeDecoder decoder,
-			Observers observers, Settlement settlement) {
+			Observers observers, Settlement settlement, MessageTracing tracing) {
 		this.admission = admission;
 		this.attempts = attempts;
 		this.decoder = decoder;
 		this.observers = observers;
 		this.settlement = settlement;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -48,6 +52,10 @@ final class PipelineStages implements Stages {
 			return arrival.delivery();
 		}
 		catch (RejectedMessageException ex) {
+			if (arrival.envelope == null && ex.hasEnvelopeAttributes()) {
+				// Rejected while decoding, after its attributes were read: traced under them all the same.
+				arrival.trace = this.tracing.start(arrival.message, ex.trace());
+			}
 			reject(arrival, Disposition.rejected(ex, arrival.envelope));
 		}
 		catch (Exception | Error ex) {

@@ -11,7 +11,7 @@ record StartTrace(MessageTracing tracing) implements Step<Arrival> {
 
 	@Override
 	public void apply(Arrival arrival, Chain<Arrival> next) throws Exception {
-		arrival.trace = this.tracing.start(arrival.message, arrival.envelope);
+		arrival.trace = this.tracing.start(arrival.message, arrival.envelope.trace());
 		next.proceed(arrival);
 	}
 

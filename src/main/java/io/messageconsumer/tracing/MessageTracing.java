@@ -1,9 +1,10 @@
 package io.messageconsumer.tracing;
 
+import java.util.Set;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
-import io.messageconsumer.message.Envelope;
 import io.messageconsumer.message.InboundMessage;
 import io.messageconsumer.message.TraceContext;
 
@@ -20,43 +21,59 @@ public final class MessageTracing {
 
 	private final ObservationRegistry registry;
 
+	private final Set<String> handledTypes;
+
 	/**
 	 * Trace messages as observations of a registry.
 	 * @param registry the registry; {@link ObservationRegistry#NOOP} for tracing off
 	 */
 	public MessageTracing(ObservationRegistry registry) {
+		this(registry, Set.of());
+	}
+
+	private MessageTracing(ObservationRegistry registry, Set<String> handledTypes) {
 		this.registry = registry;
+		this.handledTypes = handledTypes;
 	}
 
 	/**
-	 * Start the trace of a message that decoded.
+	 * This tracing, tagging spans with these types and any other as {@code unknown}, so the
+	 * {@code type} tag (a low-cardinality key value, also a timer tag) takes bounded values only.
+	 * @param types the types that have a handler
+	 * @return the tracing for those types
+	 */
+	public MessageTracing forTypes(Set<String> types) {
+		return new MessageTracing(this.registry, Set.copyOf(types));
+	}
+
+	/**
+	 * Start the trace of a message whose envelope could be read (it may still be rejected).
 	 * @param message the message as received
-	 * @param envelope its envelope, carrying the publisher's trace context or not
+	 * @param trace the publisher's trace context, or {@code null} when the message carried none
 	 * @return the started trace, to stop when the message settles or is released
 	 */
-	public MessageTrace start(InboundMessage message, Envelope envelope) {
+	public MessageTrace start(InboundMessage message, TraceContext trace) {
 		if (this.registry.isNoop()) {
-			return carried(envelope);
+			return carried(trace);
 		}
 		Observation observation = Observation.createNotStarted(ObservedMessage.NAME,
-				() -> new MessageReceiverContext(message, envelope), this.registry);
+				() -> new MessageReceiverContext(message, trace), this.registry);
 		if (observation.isNoop()) {
-			return carried(envelope); // turned off by an ObservationPredicate (management.observations.enable.*)
+			return carried(trace); // turned off by an ObservationPredicate (management.observations.enable.*)
 		}
 		try {
-			return new ObservedMessage(observation.contextualName("process " + message.subscription())
+			return new ObservedMessage(this.handledTypes, observation.contextualName("process " + message.subscription())
 				.lowCardinalityKeyValue(ObservedMessage.SOURCE, message.source())
 				.highCardinalityKeyValue(ObservedMessage.CHANNEL, message.channel())
 				.start());
 		}
 		catch (RuntimeException ex) {
 			// The context is the publisher's text: whatever a propagator makes of it, the message goes on.
-			return carried(envelope);
+			return carried(trace);
 		}
 	}
 
-	private static MessageTrace carried(Envelope envelope) {
-		TraceContext trace = envelope.trace();
+	private static MessageTrace carried(TraceContext trace) {
 		return (trace != null) ? CarriedTraceId.of(trace.traceparent()) : MessageTrace.NONE;
 	}
 

@@ -1,5 +1,7 @@
 package io.messageconsumer.tracing;
 
+import java.util.Set;
+
 import io.micrometer.observation.Observation;
 
 import io.messageconsumer.message.DeadLetterReason;
@@ -33,9 +35,12 @@ final class ObservedMessage implements MessageTrace {
 	/** The value of a tag that does not apply (no reason), as Micrometer's own conventions write it. */
 	static final String NONE_VALUE = "none";
 
+	private final Set<String> handledTypes;
+
 	private final Observation observation;
 
-	ObservedMessage(Observation observation) {
+	ObservedMessage(Set<String> handledTypes, Observation observation) {
+		this.handledTypes = handledTypes;
 		this.observation = observation;
 	}
 
@@ -70,16 +75,10 @@ final class ObservedMessage implements MessageTrace {
 			.stop();
 	}
 
-	/**
-	 * The type as a tag, a bounded value: the type of a message that reached its handler's lane
-	 * (the reasons that come after routing), else {@code unknown}, whatever the message said.
-	 */
-	private static String type(Disposition disposition) {
-		DeadLetterReason reason = disposition.reason();
-		boolean routed = reason == null || reason == DeadLetterReason.INVALID_PAYLOAD
-				|| reason == DeadLetterReason.HANDLER_FAILED || reason == DeadLetterReason.OVERFLOW
-				|| reason == DeadLetterReason.SHUTDOWN || reason == DeadLetterReason.MAX_DELIVERIES;
-		return (routed && disposition.type() != null) ? disposition.type() : "unknown";
+	/** The type as a tag, a bounded value: a handled type, else {@code unknown}, whatever the message said. */
+	private String type(Disposition disposition) {
+		String type = disposition.type();
+		return (type != null && this.handledTypes.contains(type)) ? type : "unknown";
 	}
 
 }

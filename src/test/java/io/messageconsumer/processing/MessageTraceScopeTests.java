@@ -95,6 +95,30 @@ class MessageTraceScopeTests {
 			.hasLowCardinalityKeyValue("outcome", "rejected");
 	}
 
+	@Test
+	void anEventRejectedWhileDecodingIsTracedUnderWhatItCarried() {
+		Disposition disposition = this.pipeline.process(message("{\"specversion\":\"1.0\",\"type\":\"order\","
+				+ "\"id\":\"x-1\",\"source\":\"/shop\",\"datacontenttype\":\"application/xml\",\"data\":\"<order/>\","
+				+ "\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}"));
+		assertThat(disposition.reason().code()).isEqualTo("unsupported_content_type");
+		assertThat(disposition.type()).isEqualTo("order");
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("outcome", "rejected")
+			.hasLowCardinalityKeyValue("reason", "unsupported_content_type")
+			.hasLowCardinalityKeyValue("type", "order")
+			.hasHighCardinalityKeyValue("id", "x-1");
+		assertThat(this.registry.getCurrentObservation()).isNull();
+	}
+
+	@Test
+	void bytesThatAreNotAnEnvelopeStartNoObservation() {
+		Disposition disposition = this.pipeline.process(message("{\"type\":"));
+		assertThat(disposition.reason().code()).isEqualTo("invalid_json");
+		TestObservationRegistryAssert.assertThat(this.registry).doesNotHaveAnyObservation();
+	}
+
 	private static InboundMessage order(String id) {
 		return message("{\"type\":\"order\",\"id\":\"" + id + "\"}");
 	}

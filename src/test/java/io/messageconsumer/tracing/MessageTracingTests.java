@@ -1,6 +1,7 @@
 package io.messageconsumer.tracing;
 
 import java.time.Instant;
+import java.util.Set;
 
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -29,10 +30,11 @@ class MessageTracingTests {
 			Instant.EPOCH);
 
 	@Test
-	void observesAMessageAsAReceiverWhoseCarrierIsTheEnvelope() {
+	void observesAMessageAsAReceiverWhoseCarrierIsItsTraceContext() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
-		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(TRACEPARENT, "shop=1"));
-		ReceiverContext<Envelope> context;
+		MessageTrace trace = new MessageTracing(registry).forTypes(Set.of("order"))
+			.start(this.message, TraceContext.of(TRACEPARENT, "shop=1"));
+		ReceiverContext<MessageReceiverContext> context;
 		try (MessageTrace.Scope scope = trace.open()) {
 			context = receiverContext(registry);
 		}
@@ -57,9 +59,34 @@ class MessageTracingTests {
 	}
 
 	@Test
+	void aMessageWithoutContextStillHasACarrierForThePropagator() {
+		// Propagators (Brave's among them) refuse a null carrier: the message would get no span.
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		MessageTrace trace = new MessageTracing(registry).start(this.message, null);
+		ReceiverContext<MessageReceiverContext> context;
+		try (MessageTrace.Scope scope = trace.open()) {
+			context = receiverContext(registry);
+		}
+		assertThat(context.getCarrier()).isNotNull();
+		assertThat(context.getGetter().get(context.getCarrier(), "traceparent")).isNull();
+	}
+
+	@Test
+	void aTypeWithoutHandlerIsTaggedUnknownWhateverItsRejection() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		MessageTrace trace = new MessageTracing(registry).forTypes(Set.of("order")).start(this.message, null);
+		trace.stop(new Disposition(Outcome.REJECTED, DeadLetterReason.INVALID_PAYLOAD, "bad data", "random-type-42",
+				"A-1", null, 0));
+		TestObservationRegistryAssert.assertThat(registry)
+			.hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("type", "unknown")
+			.hasLowCardinalityKeyValue("reason", "invalid_payload");
+	}
+
+	@Test
 	void anUnknownTypeIsNotATag() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
-		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(null, null));
+		MessageTrace trace = new MessageTracing(registry).start(this.message, TraceContext.of(null, null));
 		trace.stop(Disposition.rejected(DeadLetterReason.UNKNOWN_TYPE, "no handler", envelope(null, null)));
 		TestObservationRegistryAssert.assertThat(registry)
 			.hasSingleObservationThat()
@@ -70,7 +97,7 @@ class MessageTracingTests {
 
 	@Test
 	void withTracingOffPutsOnlyTheCarriedTraceIdInTheMdc() {
-		MessageTrace trace = MessageTracing.OFF.start(this.message, envelope(TRACEPARENT, null));
+		MessageTrace trace = MessageTracing.OFF.start(this.message, TraceContext.of(TRACEPARENT, null));
 		try (MessageTrace.Scope scope = trace.open()) {
 			assertThat(MDC.get("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
 		}
@@ -81,7 +108,7 @@ class MessageTracingTests {
 	void anObservationTurnedOffByAPredicateLeavesTheCarriedTraceId() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
 		registry.observationConfig().observationPredicate((name, context) -> !name.equals("consumer.message.process"));
-		MessageTrace trace = new MessageTracing(registry).start(this.message, envelope(TRACEPARENT, null));
+		MessageTrace trace = new MessageTracing(registry).start(this.message, TraceContext.of(TRACEPARENT, null));
 		try (MessageTrace.Scope scope = trace.open()) {
 			assertThat(MDC.get("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
 		}
@@ -90,7 +117,7 @@ class MessageTracingTests {
 
 	@Test
 	void withTracingOffAMessageWithoutContextHasNoTrace() {
-		assertThat(MessageTracing.OFF.start(this.message, envelope(null, null))).isSameAs(MessageTrace.NONE);
+		assertThat(MessageTracing.OFF.start(this.message, TraceContext.of(null, null))).isSameAs(MessageTrace.NONE);
 	}
 
 	@Test
@@ -103,9 +130,9 @@ class MessageTracingTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static ReceiverContext<Envelope> receiverContext(TestObservationRegistry registry) {
+	private static ReceiverContext<MessageReceiverContext> receiverContext(TestObservationRegistry registry) {
 		assertThat(registry.getCurrentObservation()).isNotNull();
-		return (ReceiverContext<Envelope>) registry.getCurrentObservation().getContext();
+		return (ReceiverContext<MessageReceiverContext>) registry.getCurrentObservation().getContext();
 	}
 
 	private static Envelope envelope(String traceparent, String tracestate) {
