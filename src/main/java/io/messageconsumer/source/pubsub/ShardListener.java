@@ -1,7 +1,7 @@
 package io.messageconsumer.source.pubsub;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
@@ -20,16 +20,17 @@ final class ShardListener extends RedisPubSubAdapter<byte[], byte[]> {
 
 	private final ShardCanaries canaries;
 
-	private final Consumer<String> dropped;
+	private final BiConsumer<String, String> dropped;
 
 	private final ChannelName channelName = new ChannelName();
 
 	/**
 	 * @param messages where shard messages go
 	 * @param canaries answers the probes that come back on the canary channels
-	 * @param dropped told the channel Redis unsubscribed this connection from
+	 * @param dropped told the channel Redis unsubscribed this connection from, and the node that did
+	 * ({@code host:port}; {@code null} when standalone)
 	 */
-	ShardListener(PubSubListener messages, ShardCanaries canaries, Consumer<String> dropped) {
+	ShardListener(PubSubListener messages, ShardCanaries canaries, BiConsumer<String, String> dropped) {
 		this.messages = messages;
 		this.canaries = canaries;
 		this.dropped = dropped;
@@ -44,7 +45,7 @@ final class ShardListener extends RedisPubSubAdapter<byte[], byte[]> {
 
 	@Override
 	public void sunsubscribed(byte[] shardChannel, long count) {
-		this.dropped.accept(new String(shardChannel, StandardCharsets.UTF_8));
+		this.dropped.accept(new String(shardChannel, StandardCharsets.UTF_8), null);
 	}
 
 	/**
@@ -61,7 +62,8 @@ final class ShardListener extends RedisPubSubAdapter<byte[], byte[]> {
 
 			@Override
 			public void sunsubscribed(RedisClusterNode node, byte[] shardChannel, long count) {
-				ShardListener.this.sunsubscribed(shardChannel, count);
+				String address = (node != null) ? node.getUri().getHost() + ":" + node.getUri().getPort() : null;
+				ShardListener.this.dropped.accept(new String(shardChannel, StandardCharsets.UTF_8), address);
 			}
 
 		};

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,6 +68,12 @@ class ShardSubscriber implements SmartLifecycle {
 	/** Channels to subscribe: all at start, then each one Redis drops. */
 	private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
+	/** How often Redis dropped each channel: a drop during an attempt keeps the channel pending. */
+	private final Map<String, Long> drops = new ConcurrentHashMap<>();
+
+	/** The node whose {@code sunsubscribe} push dropped a pending channel. */
+	private final Map<String, String> droppedBy = new ConcurrentHashMap<>();
+
 	private boolean attemptScheduled;
 
 	private BackOffExecution backOff;
@@ -114,12 +122,16 @@ class ShardSubscriber implements SmartLifecycle {
 		}
 	}
 
-	/** The server dropped a channel (its slot left the node): subscribe it again where it lives now. */
-	private void follow(String channel) {
+	/** The server dropped a channel (its slot left that node): subscribe it again where it lives now. */
+	private void follow(String channel, String node) {
 		this.subscribed.remove(channel);
 		if (this.running && this.channels.contains(channel)) {
 			logger.info("Redis dropped the shard channel " + LogText.safe(channel) + " (its slot moved): subscribing it "
 					+ "again on the slot's owner");
+			if (node != null) {
+				this.droppedBy.put(channel, node);
+			}
+			this.drops.merge(channel, 1L, Long::sum);
 			this.pending.add(channel);
 			synchronized (this) {
 				this.backOff = null;
@@ -128,7 +140,10 @@ class ShardSubscriber implements SmartLifecycle {
 		}
 	}
 
-	/** At most one attempt is scheduled: one scheduler thread at a time, whatever the number of channels. */
+	/**
+	 * At most one attempt is scheduled or running: one scheduler thread at a time, whatever the
+	 * number of channels, and never two attempts routing the same channel on two views of the cluster.
+	 */
 	private synchronized void scheduleAttempt(Instant at) {
 		if (!this.attemptScheduled) {
 			this.attemptScheduled = true;
@@ -138,58 +153,93 @@ class ShardSubscriber implements SmartLifecycle {
 
 	/**
 	 * One attempt on a scheduler thread: every pending channel's {@code SSUBSCRIBE} sent at once,
-	 * the replies awaited within one deadline; what failed is tried again after the backoff.
+	 * the replies awaited within one deadline; what failed, or came pending meanwhile, is tried
+	 * again (after the backoff when something failed).
 	 */
 	private void subscribePending() {
-		synchronized (this) {
-			this.attemptScheduled = false;
+		RuntimeException failure = null;
+		if (this.running) {
+			try {
+				refreshTopology();
+				var commands = connection().async();
+				Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
+				Map<String, Long> dropsBefore = new HashMap<>(this.drops);
+				for (String channel : List.copyOf(this.pending)) {
+					if (isStale(channel)) {
+						failure = new IllegalStateException("the topology still names the node that dropped "
+								+ channel + " as its owner");
+					}
+					else {
+						replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
+					}
+				}
+				failure = awaitReplies(replies, dropsBefore, failure);
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+			}
 		}
+		finishAttempt(failure);
+	}
+
+	/**
+	 * Whether the topology just read still gives the channel to the node that dropped it although
+	 * that node is a replica now (a failover demoted it; the view came from a node not told yet). A
+	 * demoted master accepts {@code SSUBSCRIBE} without {@code MOVED}, and gets a copy of every
+	 * message published in its shard: subscribed there too, the service would process each twice.
+	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot.
+	 */
+	private boolean isStale(String channel) {
+		String droppedBy = this.droppedBy.get(channel);
+		return droppedBy != null && droppedBy.equals(this.topology.ownerOf(channel))
+				&& this.topology.isReplica(droppedBy);
+	}
+
+	/** Wait for the replies; a channel dropped again meanwhile stays pending. */
+	private RuntimeException awaitReplies(Map<String, RedisFuture<Void>> replies, Map<String, Long> dropsBefore,
+			RuntimeException failure) {
+		RuntimeException result = failure;
+		long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
+		for (Map.Entry<String, RedisFuture<Void>> reply : replies.entrySet()) {
+			try {
+				RedisAsync.await(reply.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+				if (Objects.equals(dropsBefore.get(reply.getKey()), this.drops.get(reply.getKey()))) {
+					subscribed(reply.getKey());
+				}
+			}
+			catch (RuntimeException ex) {
+				result = ex;
+			}
+		}
+		return result;
+	}
+
+	private synchronized void finishAttempt(RuntimeException failure) {
+		this.attemptScheduled = false;
 		if (!this.running) {
 			return;
 		}
-		RuntimeException failure = null;
-		try {
-			refreshTopology();
-			var commands = connection().async();
-			Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
-			for (String channel : List.copyOf(this.pending)) {
-				replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
-			}
-			long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-			for (Map.Entry<String, RedisFuture<Void>> reply : replies.entrySet()) {
-				try {
-					RedisAsync.await(reply.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-					subscribed(reply.getKey());
-				}
-				catch (RuntimeException ex) {
-					failure = ex;
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			failure = ex;
-		}
 		if (failure != null) {
-			retryLater(failure);
+			this.problems.report(RedisProblem.describe(failure));
+			if (this.backOff == null) {
+				this.backOff = RETRY.start();
+			}
+			scheduleAttempt(Instant.now().plusMillis(this.backOff.nextBackOff()));
 		}
 		else {
 			this.problems.clear();
+			if (!this.pending.isEmpty()) {
+				scheduleAttempt(Instant.now());
+			}
 		}
 	}
 
 	private void subscribed(String channel) {
 		this.pending.remove(channel);
+		this.droppedBy.remove(channel);
 		this.subscribed.add(channel);
 		String owner = this.topology.ownerOf(channel);
 		logger.info("Subscribed to shard channel " + LogText.safe(channel) + ((owner != null) ? " on " + owner : ""));
-	}
-
-	private synchronized void retryLater(RuntimeException failure) {
-		this.problems.report(RedisProblem.describe(failure));
-		if (this.backOff == null) {
-			this.backOff = RETRY.start();
-		}
-		scheduleAttempt(Instant.now().plusMillis(this.backOff.nextBackOff()));
 	}
 
 	/** After the first subscription, read the slot owners again: a moved slot must be subscribed on its new owner. */
@@ -214,6 +264,7 @@ class ShardSubscriber implements SmartLifecycle {
 		this.running = false;
 		this.subscribed.clear();
 		this.pending.clear();
+		this.droppedBy.clear();
 		this.backOff = null;
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;

@@ -6,6 +6,7 @@ import java.util.List;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -81,17 +82,29 @@ final class ShardTopology implements AutoCloseable {
 	}
 
 	/**
+	 * Whether a cluster node is a replica now, by its own {@code ROLE}.
+	 * @param node {@code host:port}
+	 * @return {@code true} for a replica
+	 */
+	boolean isReplica(String node) {
+		List<Object> role = nodeCommands(node).role();
+		return !role.isEmpty() && "slave".equals(String.valueOf(role.get(0)));
+	}
+
+	/**
 	 * {@code CLIENT LIST} of one cluster node.
 	 * @param node {@code host:port}
 	 * @return its clients
 	 */
 	List<RedisClientInfo> clientsOf(String node) {
-		int colon = node.lastIndexOf(':');
-		String clients = clusterConnection().getConnection(node.substring(0, colon),
-				Integer.parseInt(node.substring(colon + 1)))
-			.sync()
-			.clientList();
+		String clients = nodeCommands(node).clientList();
 		return clients.lines().filter((line) -> !line.isBlank()).map(RedisClientInfo.RedisClientInfoBuilder::fromString).toList();
+	}
+
+	private RedisCommands<String, String> nodeCommands(String node) {
+		int colon = node.lastIndexOf(':');
+		return clusterConnection().getConnection(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)))
+			.sync();
 	}
 
 	private synchronized StatefulRedisClusterConnection<String, String> clusterConnection() {
