@@ -3,6 +3,7 @@ package io.messageconsumer.source.pubsub;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
@@ -13,8 +14,9 @@ import io.messageconsumer.redis.RedisProblem;
  * What the slot owners of the shard channels say of this instance's shard subscriptions: for each
  * node that owns the slot of a configured shard channel, how many shard channels ({@code ssub} in
  * its {@code CLIENT LIST}) this instance's connection there holds, against how many it should.
- * Each owner is asked itself, found in the subscriber's topology ({@link ShardTopology}); on a
- * standalone Redis the server's one {@code CLIENT LIST} is read.
+ * Each owner is asked itself, found in the subscriber's topology ({@link ShardTopology}), and so is
+ * every other node, which should hold none; on a standalone Redis the server's one
+ * {@code CLIENT LIST} is read.
  *
  * The same {@code CLIENT LIST} gives each connection's output buffer ({@code omem}): the largest is
  * what the output-buffer check compares with the soft limit, so every node subscribed on is read.
@@ -64,7 +66,9 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 				missing.append(missing.isEmpty() ? "" : ", ").append(node).append(' ').append(held).append('/').append(count);
 			}
 		});
-		String problem = missing.isEmpty() ? null : "shard channels not all subscribed on their slot owners: " + missing;
+		String elsewhere = heldElsewhere(clientName, topology, expected.keySet());
+		String problem = !missing.isEmpty() ? "shard channels not all subscribed on their slot owners: " + missing
+				: (elsewhere != null) ? elsewhere : null;
 		return new ShardCheck(problem, byNode, largestBuffer[0]);
 	}
 
@@ -77,6 +81,27 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 			}
 		}
 		return largest;
+	}
+
+	/**
+	 * Shard subscriptions of this instance on a node that owns none of the channels (a replica
+	 * gets a copy of every message published in its shard: they would be processed twice).
+	 */
+	private static String heldElsewhere(String clientName, ShardTopology topology, Set<String> owners) {
+		for (String node : topology.nodes()) {
+			if (!owners.contains(node)) {
+				try {
+					long held = held(clientName, topology.clientsOf(node));
+					if (held > 0) {
+						return "shard channels subscribed on " + node + ", which owns none of them: " + held;
+					}
+				}
+				catch (RuntimeException ex) {
+					// A node that does not answer holds nothing that reaches this instance.
+				}
+			}
+		}
+		return null;
 	}
 
 	/** The shard channels this instance's connections on one node hold. */

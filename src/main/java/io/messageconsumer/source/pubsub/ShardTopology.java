@@ -56,6 +56,17 @@ final class ShardTopology implements AutoCloseable {
 		return (owner != null) ? address(owner.getUri()) : "no owner";
 	}
 
+	/**
+	 * Every node of the cluster, masters and replicas, as last read.
+	 * @return {@code host:port} of each; empty on a standalone Redis
+	 */
+	List<String> nodes() {
+		if (!(this.client instanceof RedisClusterClient cluster)) {
+			return List.of();
+		}
+		return cluster.getPartitions().stream().map((node) -> address(node.getUri())).toList();
+	}
+
 	/** Read the cluster's slot owners again, on a cluster. */
 	void refresh() {
 		if (this.client instanceof RedisClusterClient cluster) {
