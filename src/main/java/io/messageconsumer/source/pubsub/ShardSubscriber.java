@@ -4,13 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -63,16 +59,7 @@ class ShardSubscriber implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
-
-	/** Channels to subscribe: all at start, then each one Redis drops. */
-	private final Set<String> pending = ConcurrentHashMap.newKeySet();
-
-	/** How often Redis dropped each channel: a drop during an attempt keeps the channel pending. */
-	private final Map<String, Long> drops = new ConcurrentHashMap<>();
-
-	/** The node whose {@code sunsubscribe} push dropped a pending channel. */
-	private final Map<String, String> droppedBy = new ConcurrentHashMap<>();
+	private final ShardChannelStates states = new ShardChannelStates();
 
 	private boolean attemptScheduled;
 
@@ -110,29 +97,24 @@ class ShardSubscriber implements SmartLifecycle {
 	 * @return {@code true} while subscribed
 	 */
 	boolean isSubscribed(String channel) {
-		return this.subscribed.contains(channel);
+		return this.states.isSubscribed(channel);
 	}
 
 	@Override
 	public synchronized void start() {
 		if (!this.running && !this.channels.isEmpty()) {
 			this.running = true;
-			this.pending.addAll(this.channels);
+			this.states.start(this.channels);
 			scheduleAttempt(Instant.now());
 		}
 	}
 
 	/** The server dropped a channel (its slot left that node): subscribe it again where it lives now. */
 	private void follow(String channel, String node) {
-		this.subscribed.remove(channel);
 		if (this.running && this.channels.contains(channel)) {
 			logger.info("Redis dropped the shard channel " + LogText.safe(channel) + " (its slot moved): subscribing it "
 					+ "again on the slot's owner");
-			if (node != null) {
-				this.droppedBy.put(channel, node);
-			}
-			this.drops.merge(channel, 1L, Long::sum);
-			this.pending.add(channel);
+			this.states.dropped(channel, node);
 			synchronized (this) {
 				this.backOff = null;
 			}
@@ -163,8 +145,8 @@ class ShardSubscriber implements SmartLifecycle {
 				refreshTopology();
 				var commands = connection().async();
 				Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
-				Map<String, Long> dropsBefore = new HashMap<>(this.drops);
-				for (String channel : List.copyOf(this.pending)) {
+				Map<String, Long> dropsBefore = this.states.pendingWithDrops();
+				for (String channel : dropsBefore.keySet()) {
 					if (isStale(channel)) {
 						failure = new IllegalStateException("the topology still names the node that dropped "
 								+ channel + " as its owner");
@@ -190,7 +172,7 @@ class ShardSubscriber implements SmartLifecycle {
 	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot.
 	 */
 	private boolean isStale(String channel) {
-		String droppedBy = this.droppedBy.get(channel);
+		String droppedBy = this.states.droppedBy(channel);
 		return droppedBy != null && droppedBy.equals(this.topology.ownerOf(channel))
 				&& this.topology.isReplica(droppedBy);
 	}
@@ -203,8 +185,10 @@ class ShardSubscriber implements SmartLifecycle {
 		for (Map.Entry<String, RedisFuture<Void>> reply : replies.entrySet()) {
 			try {
 				RedisAsync.await(reply.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-				if (Objects.equals(dropsBefore.get(reply.getKey()), this.drops.get(reply.getKey()))) {
-					subscribed(reply.getKey());
+				if (this.states.confirmed(reply.getKey(), dropsBefore.get(reply.getKey()))) {
+					String owner = this.topology.ownerOf(reply.getKey());
+					logger.info("Subscribed to shard channel " + LogText.safe(reply.getKey())
+							+ ((owner != null) ? " on " + owner : ""));
 				}
 			}
 			catch (RuntimeException ex) {
@@ -228,18 +212,10 @@ class ShardSubscriber implements SmartLifecycle {
 		}
 		else {
 			this.problems.clear();
-			if (!this.pending.isEmpty()) {
+			if (this.states.hasPending()) {
 				scheduleAttempt(Instant.now());
 			}
 		}
-	}
-
-	private void subscribed(String channel) {
-		this.pending.remove(channel);
-		this.droppedBy.remove(channel);
-		this.subscribed.add(channel);
-		String owner = this.topology.ownerOf(channel);
-		logger.info("Subscribed to shard channel " + LogText.safe(channel) + ((owner != null) ? " on " + owner : ""));
 	}
 
 	/** After the first subscription, read the slot owners again: a moved slot must be subscribed on its new owner. */
@@ -262,9 +238,7 @@ class ShardSubscriber implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		this.running = false;
-		this.subscribed.clear();
-		this.pending.clear();
-		this.droppedBy.clear();
+		this.states.clear();
 		this.backOff = null;
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
