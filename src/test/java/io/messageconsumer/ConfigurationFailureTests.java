@@ -41,6 +41,8 @@ class ConfigurationFailureTests {
 			consumer.json.max-document-length=0B   | consumer.json.max-document-length
 			consumer.json.max-token-count=0        | consumer.json.max-token-count
 			consumer.dead-letter.buffer-size=1MB   | consumer.dead-letter.buffer-size
+			consumer.shard-channels[0]=            | consumer.shard-channels[0]
+			consumer.shard-channels=s-1,s-1        | consumer.shard-channels
 			""")
 	void failsStartupWithOneLineNamingTheProperty(String property, String named) {
 		Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(ConsumerApplication.class)

@@ -22,19 +22,24 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The least-privilege ACL users of docs/redis-access.md against a Redis whose {@code default} user is off:
- * as the pub/sub user, and as the stream user, the packaged service consumes, stores orders,
+ * as the pub/sub user (with shard channels too), and as the stream user, the packaged service consumes, stores orders,
  * writes dead letters and is healthy, Redis refuses it nothing but the one optional command
  * ({@code CONFIG GET}, asked once), and the same user cannot {@code FLUSHALL} or {@code CONFIG SET}.
  */
 @OwnRedisServer(config = { "user default off", "user admin on >" + RedisAclIntegrationTests.ADMIN_PASSWORD + " ~* &* +@all",
 		"user consumer-pubsub on >pubsub-secret " + RedisAclIntegrationTests.PUBSUB_RULES,
-		"user consumer-stream on >stream-secret " + RedisAclIntegrationTests.STREAM_RULES })
+		"user consumer-stream on >stream-secret " + RedisAclIntegrationTests.STREAM_RULES,
+		"user consumer-shard on >shard-secret " + RedisAclIntegrationTests.PUBSUB_RULES + " &shard-orders "
+				+ RedisAclIntegrationTests.SHARD_RULES })
 class RedisAclIntegrationTests {
 
 	/** The documented pub/sub user, as {@code ACL SETUSER} arguments after the user name and password. */
 	static final String PUBSUB_RULES = "resetchannels &orders &notifications &consumer:canary:* resetkeys ~orders:* "
 			+ "~consumer:dead-letter -@all +subscribe +psubscribe +unsubscribe +punsubscribe +ping +publish "
 			+ "+client|list +info +eval +exists +hset +xadd +xlen";
+
+	/** What the pub/sub user needs more for {@code consumer.shard-channels}, beside a {@code &} grant per shard channel. */
+	static final String SHARD_RULES = "+ssubscribe +sunsubscribe +spublish";
 
 	/** The documented stream user. */
 	static final String STREAM_RULES = "resetchannels resetkeys ~orders-stream ~notifications-stream ~orders:* "
@@ -54,7 +59,8 @@ class RedisAclIntegrationTests {
 	void docsDocumentTheTestedAclLines() throws IOException {
 		String readme = Files.readString(Path.of("docs/redis-access.md"));
 		assertThat(readme).contains("ACL SETUSER message-consumer on >secret " + PUBSUB_RULES)
-			.contains("ACL SETUSER message-consumer on >secret " + STREAM_RULES);
+			.contains("ACL SETUSER message-consumer on >secret " + STREAM_RULES)
+			.contains(SHARD_RULES + " &orders-eu &orders-us");
 	}
 
 	@Test
@@ -85,6 +91,23 @@ class RedisAclIntegrationTests {
 		assertThat(Http.get(this.service.port(), "/actuator/health/consumer").body())
 			.contains("\"outputBufferSoftLimitBytes\":8388608");
 		assertCannotFlushOrReconfigure("consumer-pubsub", "pubsub-secret");
+	}
+
+	@Test
+	void shardChannelConsumerNeedsNoMoreThanThePubSubLineAndTheShardGrants() throws IOException {
+		this.service = this.services.start("--spring.data.redis.url=redis://consumer-shard:shard-secret@127.0.0.1:"
+				+ redisServer.port(), "--consumer.shard-channels=shard-orders", "--consumer.health.canary-interval=1s");
+		awaitReady();
+		String id = "acl-shard-" + UUID.randomUUID();
+		assertThat(admin("SPUBLISH", "shard-orders", "{\"type\":\"order\",\"id\":\"" + id + "\"}")).isEqualTo("1");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "received".equals(admin("HGET", "orders:" + id, "status")));
+		// Shard canaries come back (SPUBLISH) once a second; health asks CLIENT LIST for the shard subscription.
+		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+			.until(() -> "UP".equals(this.service.health("consumer")));
+		List<String> denied = deniedCommands("consumer-shard");
+		System.out.println("ACL denials for the shard user: " + denied);
+		assertThat(denied).as("only the optional CONFIG GET, asked once").containsExactly("config|get x1");
+		assertCannotFlushOrReconfigure("consumer-shard", "shard-secret");
 	}
 
 	@Test

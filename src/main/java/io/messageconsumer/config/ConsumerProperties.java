@@ -3,6 +3,7 @@ package io.messageconsumer.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashSet;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -24,6 +25,7 @@ import io.messageconsumer.decode.JsonLimits;
  * @param mode which Redis feature to consume from
  * @param channels channels to SUBSCRIBE
  * @param patterns glob patterns to PSUBSCRIBE
+ * @param shardChannels shard channels to SSUBSCRIBE on the node that owns each one's slot
  * @param concurrency worker threads; defaults to the number of CPUs
  * @param queueCapacity messages buffered between the Redis connection and the workers
  * @param maxMessageBytes larger messages are rejected {@code too_large}
@@ -43,6 +45,7 @@ public record ConsumerProperties(
 		@DefaultValue("pubsub") @NotNull Mode mode,
 		@DefaultValue({ "orders", "notifications" }) List<@NotBlank String> channels,
 		@DefaultValue List<@NotBlank String> patterns,
+		@DefaultValue List<@NotBlank String> shardChannels,
 		@Min(1) @Max(1024) Integer concurrency,
 		@DefaultValue("10000") @Min(1) @Max(10_000_000) int queueCapacity,
 		@DefaultValue("1048576") @NotNull DataSize maxMessageBytes,
@@ -82,9 +85,12 @@ public record ConsumerProperties(
 					+ "messages (2 x consumer.max-message-bytes = " + 2 * maxMessageBytes.toBytes() + " bytes), was "
 					+ deadLetter.bufferSize().toBytes());
 		}
-		if (mode != Mode.STREAM && channels.isEmpty() && patterns.isEmpty()) {
-			throw new IllegalArgumentException(
-					"consumer.channels and consumer.patterns are both empty: nothing to subscribe to");
+		if (mode != Mode.STREAM && channels.isEmpty() && patterns.isEmpty() && shardChannels.isEmpty()) {
+			throw new IllegalArgumentException("consumer.channels, consumer.patterns and consumer.shard-channels are "
+					+ "all empty: nothing to subscribe to");
+		}
+		if (shardChannels != null && shardChannels.size() != new HashSet<>(shardChannels).size()) {
+			throw new IllegalArgumentException("consumer.shard-channels lists a channel twice: " + shardChannels);
 		}
 		if (mode != Mode.PUBSUB && streams != null && streams.keys().isEmpty()) {
 			throw new IllegalArgumentException("consumer.streams.keys is empty: nothing to read in consumer.mode="

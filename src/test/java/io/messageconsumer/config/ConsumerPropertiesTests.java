@@ -30,7 +30,7 @@ class ConsumerPropertiesTests {
 	@Test
 	void refusesADeadLetterBufferThatCannotHoldTwoOfTheLargestMessages() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new ConsumerProperties(Mode.PUBSUB, List.of("orders"), List.of(), 1, 10_000,
+			.isThrownBy(() -> new ConsumerProperties(Mode.PUBSUB, List.of("orders"), List.of(), List.of(), 1, 10_000,
 					DataSize.ofMegabytes(1), RETRY,
 					new DeadLetterProperties("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(1)), SHUTDOWN, STREAMS,
 					ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100), Duration.ofSeconds(30), null, JSON))
@@ -102,7 +102,7 @@ class ConsumerPropertiesTests {
 		StreamsProperties none = new StreamsProperties(List.of(), "message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256,
 				Duration.ofSeconds(2));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new ConsumerProperties(Mode.BOTH, List.of("orders"), List.of(), 1, 10_000,
+			.isThrownBy(() -> new ConsumerProperties(Mode.BOTH, List.of("orders"), List.of(), List.of(), 1, 10_000,
 					DataSize.ofMegabytes(1), RETRY, DEAD_LETTER, SHUTDOWN, none, ConsumerProperties.Overflow.DEAD_LETTER,
 					Duration.ofMillis(100), Duration.ofSeconds(30), new HealthProperties(Duration.ofSeconds(10),
 							Duration.ofSeconds(5), "consumer:canary:{instance}"), JSON))
@@ -169,7 +169,7 @@ class ConsumerPropertiesTests {
 
 	private static ConsumerProperties properties(Mode mode, List<String> channels, List<String> patterns,
 			Integer concurrency, DataSize maxMessageBytes, JsonProperties json) {
-		return new ConsumerProperties(mode, channels, patterns, concurrency, 10_000, maxMessageBytes, RETRY,
+		return new ConsumerProperties(mode, channels, patterns, List.of(), concurrency, 10_000, maxMessageBytes, RETRY,
 				DEAD_LETTER, SHUTDOWN, STREAMS, ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100),
 				Duration.ofSeconds(30), new HealthProperties(Duration.ofSeconds(10), Duration.ofSeconds(5),
 						"consumer:canary:{instance}"), json);

@@ -87,7 +87,7 @@ class ReadinessAnnouncerTests {
 	}
 
 	private static ConsumerProperties properties(ConsumerProperties.Mode mode) {
-		return new ConsumerProperties(mode, List.of("orders", "notifications"), List.of(), 2, 10_000,
+		return new ConsumerProperties(mode, List.of("orders", "notifications"), List.of(), List.of(), 2, 10_000,
 				DataSize.ofMegabytes(1), new RetryProperties(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5)),
 				new DeadLetterProperties("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(64)),
 				new ShutdownProperties(Duration.ofSeconds(30)),

@@ -3,6 +3,7 @@ package io.messageconsumer.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
@@ -21,8 +22,13 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
 	private final List<RedisServerProcess> nodes;
 
-	private RedisClusterProcesses(List<RedisServerProcess> nodes) {
+	private final List<String> arguments;
+
+	private final List<RedisServerProcess> replicas = new CopyOnWriteArrayList<>();
+
+	private RedisClusterProcesses(List<RedisServerProcess> nodes, List<String> arguments) {
 		this.nodes = List.copyOf(nodes);
+		this.arguments = List.copyOf(arguments);
 	}
 
 	/**
@@ -39,7 +45,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
 			for (int i = 0; i < MASTERS; i++) {
 				nodes.add(RedisServerProcess.start(arguments.toArray(new String[0])));
 			}
-			RedisClusterProcesses started = new RedisClusterProcesses(nodes);
+			RedisClusterProcesses started = new RedisClusterProcesses(nodes, arguments);
 			started.create();
 			return started;
 		}
@@ -71,6 +77,29 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Start one more node, make it a replica of a master, and wait until it is in sync and every
+	 * master knows it. It stops with the cluster.
+	 * @param master the master to replicate
+	 * @return the replica
+	 */
+	public RedisServerProcess addReplica(RedisServerProcess master) {
+		RedisServerProcess replica = RedisServerProcess.start(this.arguments.toArray(new String[0]));
+		this.replicas.add(replica);
+		String masterId = master.cli("CLUSTER", "MYID");
+		replica.cli("CLUSTER", "MEET", "127.0.0.1", String.valueOf(master.port()));
+		await("the replica knows its master").atMost(READY_TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> replica.cli("CLUSTER", "NODES").contains(masterId));
+		replica.cli("CLUSTER", "REPLICATE", masterId);
+		String replicaId = replica.cli("CLUSTER", "MYID");
+		await("the replica in sync, known to every master").atMost(READY_TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> replica.cli("INFO", "replication").contains("master_link_status:up")
+					&& this.nodes.stream().allMatch((node) -> node.cli("CLUSTER", "NODES").contains(replicaId + " ")));
+		return replica;
+	}
+
+	/**
 	 * The nodes as {@code spring.data.redis.cluster.nodes} takes them.
 	 * @return {@code 127.0.0.1:<port>,...}
 	 */
@@ -85,7 +114,9 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	 */
 	public RedisServerProcess ownerOf(String key) {
 		int slot = Integer.parseInt(this.nodes.get(0).cli("CLUSTER", "KEYSLOT", key));
-		for (RedisServerProcess node : this.nodes) {
+		List<RedisServerProcess> all = new ArrayList<>(this.nodes);
+		all.addAll(this.replicas);
+		for (RedisServerProcess node : all) {
 			if (ownsSlot(node, slot)) {
 				return node;
 			}
@@ -115,10 +146,11 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	/**
-	 * Stop every node and delete its directory.
+	 * Stop every node, replicas included, and delete its directory.
 	 */
 	@Override
 	public void close() {
+		this.replicas.forEach(RedisServerProcess::stopAndDelete);
 		this.nodes.forEach(RedisServerProcess::stopAndDelete);
 	}
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
@@ -29,7 +30,7 @@ class CanaryProbe implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(CanaryProbe.class);
 
-	private final StringRedisTemplate redis;
+	private final BiConsumer<String, String> publisher;
 
 	private final String channel;
 
@@ -59,11 +60,23 @@ class CanaryProbe implements SmartLifecycle {
 
 	private volatile ScheduledFuture<?> ticks;
 
+	/**
+	 * A probe publishing with {@code PUBLISH}.
+	 */
 	CanaryProbe(StringRedisTemplate redis, String channel, Duration interval, Duration timeout,
+			BooleanSupplier listening, TaskScheduler scheduler) {
+		this(redis::convertAndSend, channel, interval, timeout, listening, scheduler);
+	}
+
+	/**
+	 * A probe publishing with a command of the caller's ({@code SPUBLISH} for a shard channel).
+	 * @param publisher publishes a probe: channel, then body; throws when Redis does not take it
+	 */
+	CanaryProbe(BiConsumer<String, String> publisher, String channel, Duration interval, Duration timeout,
 			BooleanSupplier listening, TaskScheduler scheduler) {
 		this.listening = listening;
 		this.scheduler = scheduler;
-		this.redis = redis;
+		this.publisher = publisher;
 		this.channel = channel;
 		this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
 		this.interval = interval;
@@ -117,7 +130,7 @@ class CanaryProbe implements SmartLifecycle {
 			if (this.lastSeen >= this.lastSent) {
 				this.outstandingSinceNanos = System.nanoTime();
 			}
-			this.redis.convertAndSend(this.channel, Long.toString(number));
+			this.publisher.accept(this.channel, Long.toString(number));
 			this.sent = number;
 			this.lastSent = number;
 		}

@@ -94,10 +94,31 @@ class PubSubConfiguration {
 	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
 			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
-			PubSubListener listener, PubSubStarter starter, MeterRegistry meters) {
+			PubSubListener listener, PubSubStarter starter, ShardSubscriber shardSubscriber, ShardTopology shardTopology,
+			ShardCanaries shardCanaries, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
 				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				meters);
+				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries), meters);
+	}
+
+	@Bean(destroyMethod = "close")
+	ShardTopology pubSubShardTopology(DedicatedConnectionFactory subscriberConnectionFactory) {
+		// The subscriber's own client: its I/O thread, its cluster topology.
+		return new ShardTopology(subscriberConnectionFactory.factory().getRequiredNativeClient());
+	}
+
+	@Bean
+	ShardSubscriber pubSubShardSubscriber(ShardTopology shardTopology, ConsumerProperties properties,
+			ShardCanaries shardCanaries, PubSubListener listener, TaskScheduler taskScheduler) {
+		return new ShardSubscriber(shardTopology, properties.shardChannels(), shardCanaries, listener, taskScheduler);
+	}
+
+	@Bean
+	ShardCanaries pubSubShardCanaries(ConsumerProperties properties, ConsumerInstance instance, StringRedisTemplate redis,
+			ObjectProvider<ShardSubscriber> pubSubShardSubscriber, TaskScheduler taskScheduler) {
+		// The subscriber needs the canaries' channels, so it is looked up when the first probe is due.
+		return new ShardCanaries(properties.shardChannels(), instance.clientName(), redis, properties.health(),
+				(channel) -> pubSubShardSubscriber.getObject().isSubscribed(channel), taskScheduler);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -10,7 +10,8 @@ import io.messageconsumer.processing.lanes.MessageDispatcher;
 
 /**
  * Receives pub/sub messages on the Redis connection's thread and hands them to the
- * dispatcher's bounded stage at once. Canary probes are answered here and go no further.
+ * dispatcher's bounded stage at once, whether they came on a channel, a pattern or a shard channel
+ * ({@code SSUBSCRIBE}). Canary probes are answered here and go no further.
  */
 class PubSubListener implements MessageListener {
 
@@ -23,6 +24,8 @@ class PubSubListener implements MessageListener {
 	private final ChannelName channelName = new ChannelName();
 
 	private final ChannelName patternName = new ChannelName();
+
+	private final ChannelName shardChannelName = new ChannelName();
 
 	private volatile long lastMessageNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
@@ -49,6 +52,17 @@ class PubSubListener implements MessageListener {
 		// A pattern message's channel is chosen by the publisher; the pattern is the bounded name.
 		String subscription = (pattern != null && pattern.length > 0) ? this.patternName.decode(pattern) : channel;
 		this.dispatcher.dispatch(new InboundMessage(message.getBody(), SOURCE, channel, subscription, Instant.now()));
+	}
+
+	/**
+	 * A message on a shard channel: the shard channel is the configured, bounded name.
+	 * @param shardChannel the shard channel
+	 * @param body the message
+	 */
+	void onShardMessage(byte[] shardChannel, byte[] body) {
+		this.lastMessageNanos = System.nanoTime();
+		String channel = this.shardChannelName.decode(shardChannel);
+		this.dispatcher.dispatch(new InboundMessage(body, SOURCE, channel, channel, Instant.now()));
 	}
 
 }

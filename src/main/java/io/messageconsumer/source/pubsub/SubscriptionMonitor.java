@@ -23,7 +23,9 @@ import io.messageconsumer.redis.RedisProblem;
 
 /**
  * Checks, from the Redis server's side, that this instance's subscriber connection really
- * holds every configured subscription, and, with the {@link CanaryProbe}, that it delivers.
+ * holds every configured subscription, and, with the {@link CanaryProbe}, that it delivers; and
+ * that every slot owner of a shard channel holds this instance's shard subscriptions, which deliver
+ * ({@link ShardHealth}).
  * <p>
  * Every two seconds it reads {@code CLIENT LIST} and finds the connection by this instance's
  * client name. The listener container alone cannot tell: after a Redis restart it still says
@@ -62,18 +64,21 @@ class SubscriptionMonitor implements SourceStatus.Source {
 
 	private volatile SubscriberCheck last = SubscriberCheck.NOT_CHECKED;
 
+	private final ShardHealth shards;
+
 	/** Consecutive checks that found Redis reachable but the subscription not delivering. */
 	private int failingWhileReachable;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
 			List<String> channels, List<String> patterns, CanaryProbe canary, LongSupplier lastMessageNanos,
-			Runnable resubscribe, MeterRegistry meters) {
+			Runnable resubscribe, ShardHealth shards, MeterRegistry meters) {
 		this.container = container;
 		this.redis = redis;
 		this.subscriptions = new SubscriberCheck.Subscriptions(clientName, channels, patterns);
 		this.canary = canary;
 		this.lastMessageNanos = lastMessageNanos;
 		this.resubscribe = resubscribe;
+		this.shards = shards;
 		this.outputBufferLimit = new OutputBufferLimit(redis);
 		Gauge.builder("consumer.redis.output.buffer", this, SubscriptionMonitor::outputBufferBytes)
 			.description("Bytes Redis holds for the subscriber connection, not yet read (CLIENT LIST omem)")
@@ -86,7 +91,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	 * @return bytes
 	 */
 	long outputBufferBytes() {
-		return this.last.outputBufferBytes();
+		// The fullest of the subscriber's connections: the classic one, or a shard channel's on its node.
+		return Math.max(this.last.outputBufferBytes(), this.shards.outputBufferBytes());
 	}
 
 	@Override
@@ -113,6 +119,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			return;
 		}
 		this.last = this.subscriptions.check(clients);
+		this.shards.check(this.subscriptions.clientName(), (clients != null) ? clients : List.of());
 		repairIfZombie();
 	}
 
@@ -148,18 +155,22 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			canaryProblem = null;
 		}
 		String problem = !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
-				: !listening ? "listener container is not listening" : canaryProblem;
+				: !listening ? "listener container is not listening"
+						: (canaryProblem != null) ? canaryProblem : this.shards.problem(isBacklogged(check));
 		long softLimit = this.outputBufferLimit.softLimitBytes();
-		boolean bufferFilling = check.outputBufferBytes() > softLimit / 2;
+		boolean bufferFilling = outputBufferBytes() > softLimit / 2;
 		boolean backlogged = bufferFilling || canaryDelayed;
 		SourceStatus.Level level = (problem != null) ? SourceStatus.Level.DOWN
 				: backlogged ? SourceStatus.Level.DEGRADED : SourceStatus.Level.CONSUMING;
 		String state = switch (level) {
 			case CONSUMING -> "consuming";
 			case DEGRADED -> "backlogged";
-			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering" : check.state();
+			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering"
+					: this.shards.isHeldProblem(problem) ? "degraded"
+							: this.shards.isCanaryProblem(problem) ? "not delivering" : check.state();
 		};
 		Map<String, Object> details = details(check, listening, softLimit);
+		this.shards.addDetails(details);
 		if (problem != null) {
 			details.put("reason", problem);
 		}

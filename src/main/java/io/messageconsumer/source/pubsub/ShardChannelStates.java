@@ -1,0 +1,104 @@
+package io.messageconsumer.source.pubsub;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where each shard channel stands for the {@link ShardSubscriber}: subscribed (Redis confirmed it
+ * and has not dropped it since), or pending (at start, and each time Redis drops it), with the
+ * node that dropped it and how often. Safe for the I/O thread that reports drops and the
+ * scheduler thread that subscribes.
+ */
+final class ShardChannelStates {
+
+	private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
+	/** How often Redis dropped each channel: a drop during an attempt keeps the channel pending. */
+	private final Map<String, Long> drops = new ConcurrentHashMap<>();
+
+	/** The node whose {@code sunsubscribe} push dropped a pending channel. */
+	private final Map<String, String> droppedBy = new ConcurrentHashMap<>();
+
+	/**
+	 * Every channel is to be subscribed.
+	 * @param channels the channels
+	 */
+	void start(List<String> channels) {
+		this.pending.addAll(channels);
+	}
+
+	/**
+	 * Redis dropped a channel.
+	 * @param channel the channel
+	 * @param node the node that did, or {@code null}
+	 */
+	void dropped(String channel, String node) {
+		this.subscribed.remove(channel);
+		if (node != null) {
+			this.droppedBy.put(channel, node);
+		}
+		this.drops.merge(channel, 1L, Long::sum);
+		this.pending.add(channel);
+	}
+
+	/**
+	 * The channels to subscribe now, and how often each was dropped so far.
+	 * @return the drop counts of the pending channels, by channel
+	 */
+	Map<String, Long> pendingWithDrops() {
+		Map<String, Long> pendingNow = new HashMap<>();
+		for (String channel : List.copyOf(this.pending)) {
+			pendingNow.put(channel, this.drops.getOrDefault(channel, 0L));
+		}
+		return pendingNow;
+	}
+
+	/**
+	 * Redis confirmed a subscription: the channel is subscribed, unless Redis dropped it again
+	 * since the attempt began, then it stays pending.
+	 * @param channel the channel
+	 * @param dropsBefore how often it had been dropped when the attempt began
+	 * @return {@code true} when it counts as subscribed
+	 */
+	boolean confirmed(String channel, long dropsBefore) {
+		if (!Objects.equals(dropsBefore, this.drops.getOrDefault(channel, 0L))) {
+			return false;
+		}
+		this.pending.remove(channel);
+		this.droppedBy.remove(channel);
+		this.subscribed.add(channel);
+		return true;
+	}
+
+	/**
+	 * The node that last dropped a pending channel.
+	 * @param channel the channel
+	 * @return {@code host:port}, or {@code null}
+	 */
+	String droppedBy(String channel) {
+		return this.droppedBy.get(channel);
+	}
+
+	boolean isSubscribed(String channel) {
+		return this.subscribed.contains(channel);
+	}
+
+	boolean hasPending() {
+		return !this.pending.isEmpty();
+	}
+
+	/** Stopped: nothing is subscribed or pending. */
+	void clear() {
+		this.subscribed.clear();
+		this.pending.clear();
+		this.drops.clear();
+		this.droppedBy.clear();
+	}
+
+}

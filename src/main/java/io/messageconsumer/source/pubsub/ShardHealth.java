@@ -1,0 +1,95 @@
+package io.messageconsumer.source.pubsub;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.data.redis.core.types.RedisClientInfo;
+
+/**
+ * The shard subscriptions' part of the pub/sub source's health: what the slot owners hold
+ * ({@link ShardCheck}, refreshed with each subscription check) and whether each shard channel's
+ * canary comes back ({@link ShardCanaries}).
+ */
+final class ShardHealth {
+
+	private final List<String> channels;
+
+	private final ShardTopology topology;
+
+	private final ShardCanaries canaries;
+
+	private volatile ShardCheck last = ShardCheck.NONE;
+
+	/**
+	 * @param channels every shard channel subscribed, canaries included
+	 * @param topology the slot owners, as the subscriber sees them
+	 * @param canaries the shard channels' canaries
+	 */
+	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries) {
+		this.channels = List.copyOf(channels);
+		this.topology = topology;
+		this.canaries = canaries;
+	}
+
+	/**
+	 * Ask the slot owners again.
+	 * @param clientName this instance's client name
+	 * @param clients the {@code CLIENT LIST} the subscription check read (the server's, when standalone)
+	 */
+	void check(String clientName, List<RedisClientInfo> clients) {
+		this.last = ShardCheck.of(clientName, this.channels, this.topology, clients);
+	}
+
+	/**
+	 * The largest output buffer of the shard connections, as last seen.
+	 * @return bytes
+	 */
+	long outputBufferBytes() {
+		return this.last.outputBufferBytes();
+	}
+
+	/**
+	 * What is wrong with the shard subscriptions, or {@code null}.
+	 * @param backlogged a backlog delays canaries: a late one is then slowness, not a problem
+	 * @return the problem, or {@code null}
+	 */
+	String problem(boolean backlogged) {
+		String held = this.last.problem();
+		if (held != null) {
+			return held;
+		}
+		return backlogged ? null : this.canaries.problem();
+	}
+
+	/**
+	 * Whether a problem is the owners' (a subscription missing or doubled) rather than a canary's.
+	 * @param problem a problem {@link #problem(boolean)} gave
+	 * @return {@code true} for the owners'
+	 */
+	boolean isHeldProblem(String problem) {
+		return problem.equals(this.last.problem());
+	}
+
+	/**
+	 * Whether a problem is a shard canary's: the shard subscription does not deliver.
+	 * @param problem a problem {@link #problem(boolean)} gave
+	 * @return {@code true} for a canary's
+	 */
+	boolean isCanaryProblem(String problem) {
+		return problem.startsWith(ShardCanaries.PROBLEM_PREFIX);
+	}
+
+	/**
+	 * Add the shard details, when there are shard channels.
+	 * @param details the health details
+	 */
+	void addDetails(Map<String, Object> details) {
+		ShardCheck check = this.last;
+		if (!check.byNode().isEmpty()) {
+			details.put("shardChannels", check.byNode());
+			details.put("shardOutputBufferBytes", check.outputBufferBytes());
+			details.put("shardCanaryLastSeenAt", this.canaries.lastSeen());
+		}
+	}
+
+}
