@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,8 +180,10 @@ class ShardSubscriber implements SmartLifecycle {
 				var commands = connection().async();
 				Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
 				Map<String, Long> dropsBefore = this.states.pendingWithDrops();
+				// Each node asked once per attempt: one that does not answer costs one timeout, not one per channel.
+				Map<String, Boolean> staleNodes = new HashMap<>();
 				for (String channel : dropsBefore.keySet()) {
-					if (isStale(channel)) {
+					if (isStale(channel, staleNodes)) {
 						failure = new IllegalStateException("the topology still names the node that dropped or lost "
 								+ channel + " as its owner: a replica now, or not answering");
 					}
@@ -205,13 +208,17 @@ class ShardSubscriber implements SmartLifecycle {
 	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot. A
 	 * node that does not answer {@code ROLE} counts as stale too: the shard check found it lost.
 	 */
-	private boolean isStale(String channel) {
+	private boolean isStale(String channel, Map<String, Boolean> staleNodes) {
 		String droppedBy = this.states.droppedBy(channel);
 		if (droppedBy == null || !droppedBy.equals(this.topology.ownerOf(channel))) {
 			return false;
 		}
+		return staleNodes.computeIfAbsent(droppedBy, this::isReplicaOrSilent);
+	}
+
+	private boolean isReplicaOrSilent(String node) {
 		try {
-			return this.topology.isReplica(droppedBy);
+			return this.topology.isReplica(node);
 		}
 		catch (RuntimeException ex) {
 			// It does not answer (a crashed master whose replica is not promoted yet): nothing to subscribe on.
