@@ -189,7 +189,9 @@ class ShardChannelClusterIntegrationTests {
 				.until(() -> "DOWN".equals(this.service.json("/actuator/health/consumer").path("status").asString()));
 			cluster.get().awaitPromoted(replica, Duration.ofSeconds(20));
 			System.out.printf("Replica promoted %d ms after the crash%n", (System.nanoTime() - crashed) / 1_000_000);
-			awaitResubscribed(replica, 4, crashed, RESUBSCRIBED_AFTER_CRASH_WITHIN);
+			// Health follows slower than after a handshake: each check waits out the killed node's reply
+			// timeout (2 s), and the canaries' publisher must learn the new owner too.
+			awaitResubscribed(replica, 4, crashed, RESUBSCRIBED_AFTER_CRASH_WITHIN, Duration.ofSeconds(15));
 			long resubscribedAt = publisher.published();
 			publisher.awaitPublished(400);
 			publisher.close();
@@ -224,21 +226,23 @@ class ShardChannelClusterIntegrationTests {
 	 * LIST}; health then says so, naming the new owner, within one more check.
 	 */
 	private void awaitResubscribed(RedisServerProcess owner, int channels, long since) {
-		awaitResubscribed(owner, channels, since, RESUBSCRIBED_WITHIN);
+		awaitResubscribed(owner, channels, since, RESUBSCRIBED_WITHIN, Duration.ofSeconds(5));
 	}
 
-	private void awaitResubscribed(RedisServerProcess owner, int channels, long since, Duration within) {
+	private void awaitResubscribed(RedisServerProcess owner, int channels, long since, Duration within,
+			Duration healthWithin) {
 		await().atMost(within)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> shardSubscriptions(owner) == channels);
 		System.out.printf("Shard channel subscribed again on its new owner %d ms after the move%n",
 				(System.nanoTime() - since) / 1_000_000);
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+		await().atMost(healthWithin).untilAsserted(() -> {
 			JsonNode health = this.service.json("/actuator/health/consumer");
 			assertThat(health.path("status").asString()).isEqualTo("UP");
 			assertThat(health.at("/details/sources/pubsub/shardChannels/" + address(owner).replace("/", "~1")).asString())
 				.isEqualTo(channels + "/" + channels);
 		});
+		System.out.printf("Health UP again %d ms after the move%n", (System.nanoTime() - since) / 1_000_000);
 	}
 
 	private void assertEveryDeliveredMessageProcessedOnce(Set<Long> delivered, String prefix) {
