@@ -98,8 +98,7 @@ class PubSubConfiguration {
 			ShardCanaries shardCanaries, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
 				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries, shardSubscriber::reconcile),
-				meters);
+				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries), meters);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
 
@@ -25,13 +24,11 @@ import io.messageconsumer.redis.RedisProblem;
  * @param problem what is wrong, or {@code null} when every owner holds its shard channels
  * @param byNode {@code held/expected} per node ({@code host:port}, or {@code redis} when standalone)
  * @param outputBufferBytes the largest output buffer of this instance's shard connections
- * @param missingOn the owners that hold fewer shard channels than they should, or did not answer
- * (a crashed master): their channels are to be subscribed again where the topology puts them
  */
-record ShardCheck(String problem, Map<String, String> byNode, long outputBufferBytes, Set<String> missingOn) {
+record ShardCheck(String problem, Map<String, String> byNode, long outputBufferBytes) {
 
 	/** No shard channels configured: nothing to check. */
-	static final ShardCheck NONE = new ShardCheck(null, Map.of(), 0, Set.of());
+	static final ShardCheck NONE = new ShardCheck(null, Map.of(), 0);
 
 	private static final String STANDALONE = "redis";
 
@@ -52,7 +49,6 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 		channels.forEach((channel) -> expected.merge(topology.isCluster() ? topology.ownerOf(channel) : STANDALONE, 1,
 				Integer::sum));
 		Map<String, String> byNode = new LinkedHashMap<>();
-		Set<String> missingOn = new TreeSet<>();
 		StringBuilder missing = new StringBuilder();
 		long[] largestBuffer = { 0 };
 		expected.forEach((node, count) -> {
@@ -64,12 +60,8 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 			}
 			catch (RuntimeException ex) {
 				held = "unknown (" + RedisProblem.describe(ex) + ")";
-				missingOn.add(node);
 			}
 			byNode.put(node, held + "/" + count);
-			if (isNumber(held) && Long.parseLong(held) < count) {
-				missingOn.add(node);
-			}
 			if (!held.equals(String.valueOf(count))) {
 				missing.append(missing.isEmpty() ? "" : ", ").append(node).append(' ').append(held).append('/').append(count);
 			}
@@ -77,7 +69,7 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 		String elsewhere = heldElsewhere(clientName, topology, expected.keySet());
 		String problem = !missing.isEmpty() ? "shard channels not all subscribed on their slot owners: " + missing
 				: (elsewhere != null) ? elsewhere : null;
-		return new ShardCheck(problem, byNode, largestBuffer[0], Set.copyOf(missingOn));
+		return new ShardCheck(problem, byNode, largestBuffer[0]);
 	}
 
 	/** The largest output buffer of this instance's shard connections on one node. */
@@ -121,10 +113,6 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 			}
 		}
 		return held;
-	}
-
-	private static boolean isNumber(String held) {
-		return !held.isEmpty() && held.chars().allMatch(Character::isDigit);
 	}
 
 	private static long count(String value) {

@@ -2,17 +2,13 @@ package io.messageconsumer.source.pubsub;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
 
 /**
  * The shard subscriptions' part of the pub/sub source's health: what the slot owners hold
  * ({@link ShardCheck}, refreshed with each subscription check) and whether each shard channel's
- * canary comes back ({@link ShardCanaries}). The owners found missing channels, or not answering,
- * are handed to the {@link ShardSubscriber}, which subscribes those channels again where the
- * topology puts them: a master that crashes sends no {@code sunsubscribe}.
+ * canary comes back ({@link ShardCanaries}).
  */
 final class ShardHealth {
 
@@ -22,39 +18,26 @@ final class ShardHealth {
 
 	private final ShardCanaries canaries;
 
-	private final Consumer<Set<String>> missingOn;
-
 	private volatile ShardCheck last = ShardCheck.NONE;
 
 	/**
 	 * @param channels every shard channel subscribed, canaries included
 	 * @param topology the slot owners, as the subscriber sees them
 	 * @param canaries the shard channels' canaries
-	 * @param missingOn told the owners that hold fewer shard channels than they should, or do not answer
 	 */
-	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries,
-			Consumer<Set<String>> missingOn) {
+	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries) {
 		this.channels = List.copyOf(channels);
 		this.topology = topology;
 		this.canaries = canaries;
-		this.missingOn = missingOn;
 	}
 
 	/**
 	 * Ask the slot owners again.
 	 * @param clientName this instance's client name
-	 * @param clients the {@code CLIENT LIST} the subscription check read (the server's, when
-	 * standalone), or {@code null} when it could not be read: on a cluster each owner is still asked itself
+	 * @param clients the {@code CLIENT LIST} the subscription check read (the server's, when standalone)
 	 */
 	void check(String clientName, List<RedisClientInfo> clients) {
-		if (clients == null && !this.topology.isCluster()) {
-			return;
-		}
-		ShardCheck check = ShardCheck.of(clientName, this.channels, this.topology, (clients != null) ? clients : List.of());
-		this.last = check;
-		if (!check.missingOn().isEmpty()) {
-			this.missingOn.accept(check.missingOn());
-		}
+		this.last = ShardCheck.of(clientName, this.channels, this.topology, clients);
 	}
 
 	/**

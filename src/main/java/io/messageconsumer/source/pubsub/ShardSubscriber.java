@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -125,38 +123,6 @@ class ShardSubscriber implements SmartLifecycle {
 	}
 
 	/**
-	 * The shard check found owners holding fewer shard channels than they should, or not answering:
-	 * a master that crashed sends no {@code sunsubscribe}, and its replica, once promoted, holds
-	 * nothing. The channels this subscriber holds there are pending again, as if that node had
-	 * dropped them: the next attempt reads the topology again and subscribes them on the slot's
-	 * owner, never on a node the topology still names that answers {@code ROLE} as a replica, nor
-	 * while it still names the node that does not answer ({@link #isStale}: the attempt fails and
-	 * waits out the backoff, as long as the cluster has no master for the slot). On the same,
-	 * healthy owner a second {@code SSUBSCRIBE} is harmless: Redis counts a channel once per connection.
-	 * @param nodes the owners ({@code host:port})
-	 */
-	void reconcile(Set<String> nodes) {
-		if (!this.running || !this.topology.isCluster()) {
-			// Standalone: Lettuce subscribes again on the one server when it reconnects.
-			return;
-		}
-		List<String> lost = new ArrayList<>();
-		for (String channel : this.channels) {
-			String owner = this.topology.ownerOf(channel);
-			if (nodes.contains(owner) && this.states.isSubscribed(channel)) {
-				this.states.dropped(channel, owner);
-				lost.add(channel);
-			}
-		}
-		if (!lost.isEmpty()) {
-			logger.info("Shard channels " + LogText.safe(String.join(", ", lost)) + " not held on their slot owner "
-					+ "(not answering, or missing there): subscribing them again on the slot's owner");
-			// No reset of the backoff: a node that stays away is asked no faster than the backoff allows.
-			scheduleAttempt(Instant.now());
-		}
-	}
-
-	/**
 	 * At most one attempt is scheduled or running: one scheduler thread at a time, whatever the
 	 * number of channels, and never two attempts routing the same channel on two views of the cluster.
 	 */
@@ -180,12 +146,10 @@ class ShardSubscriber implements SmartLifecycle {
 				var commands = connection().async();
 				Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
 				Map<String, Long> dropsBefore = this.states.pendingWithDrops();
-				// Each node asked once per attempt: one that does not answer costs one timeout, not one per channel.
-				Map<String, Boolean> staleNodes = new HashMap<>();
 				for (String channel : dropsBefore.keySet()) {
-					if (isStale(channel, staleNodes)) {
-						failure = new IllegalStateException("the topology still names the node that dropped or lost "
-								+ channel + " as its owner: a replica now, or not answering");
+					if (isStale(channel)) {
+						failure = new IllegalStateException("the topology still names the node that dropped "
+								+ channel + " as its owner");
 					}
 					else {
 						replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
@@ -205,25 +169,12 @@ class ShardSubscriber implements SmartLifecycle {
 	 * that node is a replica now (a failover demoted it; the view came from a node not told yet). A
 	 * demoted master accepts {@code SSUBSCRIBE} without {@code MOVED}, and gets a copy of every
 	 * message published in its shard: subscribed there too, the service would process each twice.
-	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot. A
-	 * node that does not answer {@code ROLE} counts as stale too: the shard check found it lost.
+	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot.
 	 */
-	private boolean isStale(String channel, Map<String, Boolean> staleNodes) {
+	private boolean isStale(String channel) {
 		String droppedBy = this.states.droppedBy(channel);
-		if (droppedBy == null || !droppedBy.equals(this.topology.ownerOf(channel))) {
-			return false;
-		}
-		return staleNodes.computeIfAbsent(droppedBy, this::isReplicaOrSilent);
-	}
-
-	private boolean isReplicaOrSilent(String node) {
-		try {
-			return this.topology.isReplica(node);
-		}
-		catch (RuntimeException ex) {
-			// It does not answer (a crashed master whose replica is not promoted yet): nothing to subscribe on.
-			return true;
-		}
+		return droppedBy != null && droppedBy.equals(this.topology.ownerOf(channel))
+				&& this.topology.isReplica(droppedBy);
 	}
 
 	/** Wait for the replies; a channel dropped again meanwhile stays pending. */
