@@ -67,12 +67,21 @@ public final class Bench {
 			}
 			return;
 		}
+		if (args.length == 3 && args[0].equals("publish-stream")) {
+			// publish-stream URL COUNT: COUNT no-op entries added to the bench stream as fast as possible
+			try (Publisher publisher = new Publisher(args[1], 2)) {
+				Publisher.Result result = publisher.streamBurst(STREAM, Publisher.Kind.BENCH, "s" + System.currentTimeMillis(),
+						Long.parseLong(args[2]));
+				System.out.printf("added %d at %.0f entries/s%n", result.published(), result.perSecond());
+			}
+			return;
+		}
 		Options options = Options.parse(args);
 		long started = System.nanoTime();
 		try (LocalRedis redis = LocalRedis.start(); Publisher publisher = new Publisher(redis.url(), 2)) {
 			Bench bench = new Bench(options, redis, publisher);
 			if (options.stream()) {
-				bench.runStream();
+				new StreamScenarios(options, redis, publisher, bench.results, bench::nextRunId).run();
 			}
 			else {
 				bench.run();
@@ -133,103 +142,6 @@ public final class Bench {
 			}
 			this.redis.flushAll();
 		}
-	}
-
-	/**
-	 * Scenario (d): stream mode with the no-op handler, 1, 2 and 3 replicas in one consumer group,
-	 * each group fed one burst of entries after a warm-up burst; msg/s counts acknowledged entries.
-	 */
-	private void runStream() throws Exception {
-		List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"));
-		for (int replicas = 1; replicas <= 3; replicas++) {
-			List<ServiceConsumer> group = new ArrayList<>();
-			try {
-				for (int i = 1; i <= replicas; i++) {
-					group.add(new ServiceConsumer(java, this.options.serviceJar(), this.redis.url(), CHANNEL, "bench",
-							"--consumer.mode=stream", "--consumer.streams.keys=" + STREAM,
-							"--consumer.streams.consumer-name=replica-" + i));
-				}
-				for (ServiceConsumer consumer : group) {
-					consumer.awaitReady(Duration.ofSeconds(120));
-				}
-				streamBurst(group, "d stream warm-up", this.options.burst() / 10, false);
-				streamBurst(group, "d stream burst, " + replicas + ((replicas == 1) ? " replica" : " replicas"),
-						this.options.burst(), true);
-			}
-			finally {
-				group.forEach(ServiceConsumer::close);
-			}
-			this.redis.flushAll();
-		}
-	}
-
-	private void streamBurst(List<ServiceConsumer> group, String scenario, long count, boolean record)
-			throws Exception {
-		Consumer.Counts before = sum(group);
-		List<Long> outcomesBefore = new ArrayList<>();
-		for (ServiceConsumer consumer : group) {
-			outcomesBefore.add(consumer.counts().outcomes());
-		}
-		long ackedBefore = acknowledged(group);
-		long cpuBefore = cpu(group);
-		long started = System.nanoTime();
-		Publisher.Result published = this.publisher.streamBurst(STREAM, Publisher.Kind.BENCH, nextRunId(), count);
-		long acked = acknowledged(group) - ackedBefore;
-		long lastChange = System.nanoTime();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (acked < published.published() && System.nanoTime() < deadline
-				&& System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(5)) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-			long next = acknowledged(group) - ackedBefore;
-			if (next != acked) {
-				lastChange = System.nanoTime();
-			}
-			acked = next;
-		}
-		if (!record) {
-			return;
-		}
-		Consumer.Counts counts = sum(group).minus(before);
-		long cpu = cpu(group) - cpuBefore;
-		Results.Row row = new Results.Row(scenario, Variant.STREAM, published.published(), published.perSecond(), counts,
-				counts.reconnects() > 0, acked * 1e9 / Math.max(1, lastChange - started),
-				(acked > 0) ? (double) cpu / acked : 0,
-				group.stream().mapToLong((c) -> c.process().peakRssMiB()).max().orElse(0),
-				group.stream().mapToInt((c) -> c.process().peakThreads()).max().orElse(0), Consumer.Latency.UNKNOWN,
-				acked, shares(group, outcomesBefore));
-		this.results.add(row);
-		System.out.println(row.line());
-	}
-
-	private static Consumer.Counts sum(List<ServiceConsumer> group) throws Exception {
-		Consumer.Counts total = new Consumer.Counts(0, 0, 0, 0, 0, 0);
-		for (ServiceConsumer consumer : group) {
-			Consumer.Counts counts = consumer.counts();
-			total = new Consumer.Counts(total.received() + counts.received(), total.outcomes() + counts.outcomes(),
-					total.processed() + counts.processed(), total.overflowed() + counts.overflowed(),
-					total.reconnects() + counts.reconnects(), total.droppedDeadLetters() + counts.droppedDeadLetters());
-		}
-		return total;
-	}
-
-	private static String shares(List<ServiceConsumer> group, List<Long> outcomesBefore) throws Exception {
-		List<String> shares = new ArrayList<>();
-		for (int i = 0; i < group.size(); i++) {
-			shares.add(String.format(java.util.Locale.ROOT, "%,d", group.get(i).counts().outcomes() - outcomesBefore.get(i)));
-		}
-		return String.join(" + ", shares);
-	}
-
-	private static long acknowledged(List<ServiceConsumer> group) throws Exception {
-		long total = 0;
-		for (ServiceConsumer consumer : group) {
-			total += consumer.acknowledged();
-		}
-		return total;
-	}
-
-	private static long cpu(List<ServiceConsumer> group) {
-		return group.stream().mapToLong((consumer) -> consumer.process().cpuMicros()).sum();
 	}
 
 	private Consumer start(Variant variant) throws Exception {

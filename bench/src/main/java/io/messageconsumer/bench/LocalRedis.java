@@ -2,9 +2,11 @@ package io.messageconsumer.bench;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -71,11 +73,42 @@ final class LocalRedis implements AutoCloseable {
 
 	/** Empty the data set between runs (orders and dead letters of the last run). */
 	void flushAll() throws IOException, InterruptedException {
-		Process cli = new ProcessBuilder("redis-cli", "-p", Integer.toString(this.port), "FLUSHALL")
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start();
+		cli("FLUSHALL");
+	}
+
+	/**
+	 * How often Redis ran a command since the last {@link #resetStats()}, from {@code INFO commandstats}.
+	 * @param command the command, lower case ({@code xreadgroup})
+	 * @return the calls
+	 * @throws IOException when redis-cli cannot run
+	 * @throws InterruptedException when interrupted
+	 */
+	long calls(String command) throws IOException, InterruptedException {
+		String prefix = "cmdstat_" + command + ":calls=";
+		for (String line : cli("INFO", "commandstats").split("\r?\n")) {
+			if (line.startsWith(prefix)) {
+				return Long.parseLong(line.substring(prefix.length(), line.indexOf(',', prefix.length())));
+			}
+		}
+		return 0;
+	}
+
+	/**
+	 * Zero the command statistics ({@code CONFIG RESETSTAT}).
+	 * @throws IOException when redis-cli cannot run
+	 * @throws InterruptedException when interrupted
+	 */
+	void resetStats() throws IOException, InterruptedException {
+		cli("CONFIG", "RESETSTAT");
+	}
+
+	private String cli(String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(this.port)));
+		command.addAll(List.of(arguments));
+		Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		cli.waitFor(30, TimeUnit.SECONDS);
+		return out;
 	}
 
 	String version() {

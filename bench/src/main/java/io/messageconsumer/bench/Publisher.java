@@ -69,6 +69,11 @@ final class Publisher implements AutoCloseable {
 		return publish(channel, false, kind, run, perSecond * duration.toSeconds(), perSecond);
 	}
 
+	/** Add entries to a stream ({@code XADD key * payload <message>}) at a fixed rate. */
+	Result streamSteady(String stream, Kind kind, String run, int perSecond, Duration duration) {
+		return publish(stream, true, kind, run, perSecond * duration.toSeconds(), perSecond);
+	}
+
 	/** Add entries to a stream ({@code XADD key * payload <message>}) as fast as possible. */
 	Result streamBurst(String stream, Kind kind, String run, long count) {
 		return publish(stream, true, kind, run, count, 0);
