@@ -102,14 +102,13 @@ final class InProgressEntries {
 	}
 
 	/**
-	 * Hand an entry to the pipeline, or dead-letter it as delivered too often.
+	 * Hand an entry to the pipeline, or dead-letter it as delivered too often; {@link #begin} started it.
 	 * @param entry the entry, read or claimed
 	 * @param maxDeliveriesDetail why it was delivered too often, or {@code null} to process it
 	 */
 	void handle(StreamMessage<byte[], byte[]> entry, String maxDeliveriesDetail) {
 		String id = entry.getId();
 		StreamEntry acknowledgement = new StreamEntry(this, id);
-		this.started.putIfAbsent(id, System.nanoTime());
 		Map<byte[], byte[]> body = entry.getBody();
 		if (body == null || body.isEmpty()) {
 			// Deleted from the stream (XDEL, trimming) while pending: nothing left to process.

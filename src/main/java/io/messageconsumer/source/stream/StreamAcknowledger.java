@@ -1,11 +1,17 @@
 package io.messageconsumer.source.stream;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,22 +60,33 @@ class StreamAcknowledger extends BatchWriter<StreamEntry> {
 				+ cause.getMessage());
 	}
 
-	/** One pipelined {@code XACK} per stream on the application's shared connection. */
+	/**
+	 * One pipelined {@code XACK} per stream on the application's shared connection, the ids sent
+	 * as bytes: Lettuce writes a {@code String} argument one character at a time.
+	 */
 	@Override
 	protected void write(List<StreamEntry> batch) {
-		Map<InProgressEntries, List<String>> byStream = new LinkedHashMap<>();
+		Map<InProgressEntries, List<String>> byStream = new LinkedHashMap<>(4);
 		for (StreamEntry entry : batch) {
-			byStream.computeIfAbsent(entry.entries(), (entries) -> new ArrayList<>()).add(entry.id());
+			byStream.computeIfAbsent(entry.entries(), (entries) -> new ArrayList<>(batch.size())).add(entry.id());
 		}
 		RedisAsync.callAll(this.redis, WRITE_TIMEOUT, (commands) -> {
 			List<RedisFuture<Long>> replies = new ArrayList<>(byStream.size());
-			byStream.forEach((entries, ids) -> replies.add(commands.xack(entries.key(), this.group, ids.toArray(new String[0]))));
+			byStream.forEach((entries, ids) -> replies.add(xack(commands, entries.key(), ids)));
 			return replies;
 		});
 		byStream.forEach((entries, ids) -> {
 			ids.forEach(entries::finished);
 			this.acknowledged.increment(entries.name(), ids.size());
 		});
+	}
+
+	private RedisFuture<Long> xack(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key, List<String> ids) {
+		CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key).addValue(this.group);
+		for (String id : ids) {
+			args.add(id.getBytes(StandardCharsets.US_ASCII));
+		}
+		return commands.dispatch(CommandType.XACK, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args);
 	}
 
 }
