@@ -4,7 +4,7 @@
 # Writes BENCHMARKS.md (or target/BENCHMARKS-quick.md with --quick). About 10 minutes.
 #   scripts/bench.sh            the full run
 #   scripts/bench.sh --quick    a short smoke run (small bursts, 5 s steady runs)
-#   scripts/bench.sh --stream   scenario (d) only: stream mode, 1, 2 and 3 replicas (its own section of BENCHMARKS.md)
+#   scripts/bench.sh --stream   scenario (d) only: stream mode: catch-up, stream vs pub/sub CPU, 1-3 replicas (its own section of BENCHMARKS.md)
 # JAVA_HOME selects the JDK for every JVM of the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
