@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Two service jars compared interleaved (A, B, A, B, ...): each round starts a fresh JVM on a
-# redis-server of its own, warms it with 100,000 messages, then publishes N messages (as fast as
-# possible, or RATE per second) and reads the service's CPU time per message from /proc.
+# redis-server of its own, warms it with WARM messages (100,000), waits until their outcomes are
+# all in, then publishes N messages (as fast as possible, or RATE per second) and reads the
+# service's CPU time per message from /proc.
 #   scripts/bench-ab.sh BEFORE.jar AFTER.jar [ROUNDS]
 #   KIND=order N=250000 RATE=25000 scripts/bench-ab.sh BEFORE.jar AFTER.jar 2
+#   KIND=order WARM=20000 N=50000 RATE=5000 ...   a smaller warm-up burst, when it would overflow
 # Needs bench/target/bench.jar (scripts/bench.sh builds it), redis-server, curl, python3. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=$1 B=$2 ROUNDS=${3:-2}
-KIND=${KIND:-bench} N=${N:-500000} RATE=${RATE:-}
+KIND=${KIND:-bench} N=${N:-500000} RATE=${RATE:-} WARM=${WARM:-100000}
 PORT=${PORT:-6411} HTTP=${HTTP:-18181}
 BENCH=bench/target/bench.jar
 WORK=$(mktemp -d)
@@ -25,9 +27,12 @@ run() {
 		--spring.data.redis.url="redis://127.0.0.1:$PORT" --consumer.channels=bench > "$WORK/service-$label.log" 2>&1 &
 	local pid=$!
 	until curl -sf "localhost:$HTTP/actuator/health/readiness" >/dev/null 2>&1; do sleep 0.3; done
-	java -jar "$BENCH" publish "redis://127.0.0.1:$PORT" "$KIND" 0 100000 >/dev/null 2>&1
-	sleep 3
+	java -jar "$BENCH" publish "redis://127.0.0.1:$PORT" "$KIND" 0 "$WARM" >/dev/null 2>&1
 	local c0 published last=-1 n
+	# The warm-up's backlog (lanes, dead letters) is worked off before the measured run.
+	while n=$(outcomes); [ "$n" != "$last" ]; do last=$n; sleep 1; done
+	sleep 1
+	last=-1
 	c0=$(cpu_ticks "$pid")
 	if [ -n "$RATE" ]; then
 		published=$(java -jar "$BENCH" publish "redis://127.0.0.1:$PORT" "$KIND" "$RATE" $((N / RATE)) 2>&1 | tail -n 1)
