@@ -26,6 +26,11 @@ class BenchHandler implements MessageHandler<BenchHandler.BenchMessage> {
 	}
 
 	@Override
+	public boolean isNonBlocking() {
+		return true;
+	}
+
+	@Override
 	public HandlerResult handle(BenchMessage message, MessageContext context) {
 		return HandlerResult.PROCESSED;
 	}

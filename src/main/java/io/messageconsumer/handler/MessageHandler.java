@@ -36,6 +36,17 @@ public interface MessageHandler<T> {
 	}
 
 	/**
+	 * Whether {@link #handle} returns at once, waiting for nothing (no I/O, no lock another thread
+	 * holds, no sleep): such a handler may run on the thread that received the message when its
+	 * lane is idle, which spares the hand-off to the lane's worker. A handler that can block must
+	 * not say so: it would hold up the source's thread (a Redis connection's) for as long.
+	 * @return {@code false} by default
+	 */
+	default boolean isNonBlocking() {
+		return false;
+	}
+
+	/**
 	 * Apply the message.
 	 * @param message the bound, validated payload
 	 * @param context metadata of the delivery

@@ -55,7 +55,11 @@ final class BatchCollector {
 
 	private Work pollNow() {
 		Work ready = this.retries.pollReady();
-		return (ready != null) ? ready : this.queue.poll();
+		if (ready != null) {
+			return ready;
+		}
+		Work next = this.queue.poll();
+		return (next != Work.WAKE) ? next : this.queue.poll();
 	}
 
 }

@@ -21,7 +21,8 @@ import io.messageconsumer.support.LogText;
  * handler past its deadline is abandoned: the message is recorded as failed and the lane gets a
  * new worker (a new generation). For a {@link BatchMessageHandler} the worker hands over what the
  * {@link BatchCollector} gathers in one call; each message still gets its own outcome, and a
- * failed one is retried on its own.
+ * failed one is retried on its own. A message of a handler that does not block, handed to an idle
+ * lane, runs on the thread that hands it over ({@link LaneTurn}); its retries run on the worker.
  */
 final class Lane {
 
@@ -44,6 +45,8 @@ final class Lane {
 	private final AtomicInteger inFlight;
 
 	private final AtomicInteger generation = new AtomicInteger();
+
+	private final LaneTurn turn = new LaneTurn();
 
 	/** What the worker runs now: one message, or every message of its batch (the first is the one watched). */
 	private volatile List<Work> current;
@@ -68,7 +71,31 @@ final class Lane {
 	 * interrupted, or closed while waiting (a replay waiting for room must not wait past the stop).
 	 */
 	boolean offer(Delivery delivery, long waitNanos) {
+		if (LaneTurn.mayRunInline(delivery)) {
+			Work work = new Work(delivery);
+			if (this.turn.take(work)) {
+				if (this.buffer.claimIdle()) {
+					runInline(work);
+					return true;
+				}
+				this.turn.giveBack(work);
+			}
+		}
 		return this.buffer.offer(delivery, waitNanos);
+	}
+
+	/** Run a message handed to the idle lane on this thread; a retry of it is the worker's, woken for it. */
+	private void runInline(Work work) {
+		try {
+			run(List.of(work));
+			// Unless abandoned meanwhile: then another thread may have the turn, and wake the worker itself.
+			if (this.turn.isInline(work) && !this.buffer.isSettled()) {
+				this.buffer.wake();
+			}
+		}
+		finally {
+			this.turn.giveBack(work);
+		}
 	}
 
 	int depth() {
@@ -119,6 +146,7 @@ final class Lane {
 				keys.add(each.key());
 			}
 		}
+		this.turn.giveBack(work); // stuck on the thread that handed it over: the new worker must not wait for it
 		Thread stuck = this.worker;
 		startWorker(keys);
 		stuck.interrupt();
@@ -145,7 +173,9 @@ final class Lane {
 			if (this.retries.holdBehindRetry(work)) {
 				continue;
 			}
-			run(BatchCollector.startsBatch(work) ? this.batches.collect(work) : List.of(work));
+			List<Work> works = BatchCollector.startsBatch(work) ? this.batches.collect(work) : List.of(work);
+			this.turn.awaitWorkersTurn();
+			run(works);
 		}
 	}
 

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A lane's admission: the queue its worker takes from, bounded by the lane's capacity, and the
  * count of the lane's messages not yet settled (queued, held behind a retry, or running), which
- * is what the capacity is measured against.
+ * is what the capacity is measured against. An idle lane (nothing pending) can be claimed by the
+ * thread that hands a message over, to run it itself ({@link #claimIdle}).
  */
 final class LaneBuffer {
 
@@ -24,7 +25,8 @@ final class LaneBuffer {
 
 	LaneBuffer(int capacity) {
 		this.capacity = capacity;
-		this.queue = new ArrayBlockingQueue<>(capacity + 1);
+		// One more for the message running, and one for a wake-up.
+		this.queue = new ArrayBlockingQueue<>(capacity + 2);
 	}
 
 	/**
@@ -45,9 +47,33 @@ final class LaneBuffer {
 		return true;
 	}
 
-	/** The next queued work, waiting at most {@code nanos}; {@code null} when none came. */
+	/**
+	 * Count in a message if the lane has nothing pending: the caller then runs it, or queues it
+	 * with {@link #addClaimed}; {@code false} when the lane is busy or closing.
+	 */
+	boolean claimIdle() {
+		return !this.closing && this.pending.get() == 0 && this.pending.compareAndSet(0, 1);
+	}
+
+	/** Queue work already counted in by {@link #claimIdle}. */
+	void addClaimed(Work work) {
+		this.queue.add(work);
+	}
+
+	/**
+	 * Wake the worker waiting for the queue, so that it sees a retry scheduled by another thread;
+	 * only the thread that claimed the idle lane calls it, so at most one wake-up is queued.
+	 */
+	void wake() {
+		if (this.queue.isEmpty()) {
+			this.queue.offer(Work.WAKE);
+		}
+	}
+
+	/** The next queued work, waiting at most {@code nanos}; {@code null} when none came, or a wake-up. */
 	Work poll(long nanos) throws InterruptedException {
-		return this.queue.poll(nanos, TimeUnit.NANOSECONDS);
+		Work work = this.queue.poll(nanos, TimeUnit.NANOSECONDS);
+		return (work != Work.WAKE) ? work : null;
 	}
 
 	/** Messages waiting, not counting the one running. */
@@ -71,6 +97,7 @@ final class LaneBuffer {
 	/** Move what is queued into {@code left}, and count everything in it as no longer the lane's. */
 	void drainInto(List<Work> left) {
 		this.queue.drainTo(left);
+		left.remove(Work.WAKE);
 		this.pending.addAndGet(-left.size());
 	}
 

@@ -14,6 +14,9 @@ final class Work {
 
 	static final int ABANDONED = 2;
 
+	/** Not work: wakes a worker waiting for the queue, so that it looks again at its retries. */
+	static final Work WAKE = new Work(null);
+
 	final Delivery delivery;
 
 	/** {@link #RUNNING} until the worker finishes it or the lane abandons it: whoever moves it first settles it. */
