@@ -1,14 +1,10 @@
 package io.messageconsumer.source.pubsub;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,7 +14,6 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
-import io.messageconsumer.redis.RedisAsync;
 import io.messageconsumer.redis.RedisProblem;
 import io.messageconsumer.support.BackOffs;
 import io.messageconsumer.support.LogText;
@@ -32,8 +27,9 @@ import io.messageconsumer.support.LogText;
  * <p>
  * When a slot leaves a node (resharding, or a failover that demotes it), Redis drops the shard
  * channels of that slot with an {@code sunsubscribe} push; this subscriber then refreshes the
- * cluster topology and subscribes the channel again, on its new owner. One {@code SSUBSCRIBE} per
- * channel: channels of different slots in one command would be refused ({@code CROSSSLOT}).
+ * cluster topology and subscribes the channel again, on its new owner. This class schedules the
+ * attempts (one at a time, with a backoff after a failure); each attempt is a
+ * {@link ShardSubscribeAttempt}.
  */
 class ShardSubscriber implements SmartLifecycle {
 
@@ -41,9 +37,6 @@ class ShardSubscriber implements SmartLifecycle {
 
 	/** Between attempts to subscribe a channel: 100 ms, doubling, at most 2 s, so a move is followed within seconds. */
 	private static final BackOff RETRY = BackOffs.doubling(Duration.ofMillis(100), Duration.ofSeconds(2));
-
-	/** For all the replies of one attempt. */
-	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
 	private final ShardTopology topology;
 
@@ -60,6 +53,8 @@ class ShardSubscriber implements SmartLifecycle {
 	private volatile boolean running;
 
 	private final ShardChannelStates states = new ShardChannelStates();
+
+	private final ShardSubscribeAttempt attempt;
 
 	private boolean attemptScheduled;
 
@@ -80,6 +75,7 @@ class ShardSubscriber implements SmartLifecycle {
 		this.channels = List.copyOf(all);
 		this.listener = new ShardListener(messages, canaries, this::follow);
 		this.scheduler = scheduler;
+		this.attempt = new ShardSubscribeAttempt(topology, this.states);
 	}
 
 	/**
@@ -134,68 +130,22 @@ class ShardSubscriber implements SmartLifecycle {
 	}
 
 	/**
-	 * One attempt on a scheduler thread: every pending channel's {@code SSUBSCRIBE} sent at once,
-	 * the replies awaited within one deadline; what failed, or came pending meanwhile, is tried
-	 * again (after the backoff when something failed).
+	 * One attempt on a scheduler thread ({@link ShardSubscribeAttempt}); what failed, or came
+	 * pending meanwhile, is tried again (after the backoff when something failed).
 	 */
 	private void subscribePending() {
 		RuntimeException failure = null;
 		if (this.running) {
 			try {
-				refreshTopology();
-				var commands = connection().async();
-				Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
-				Map<String, Long> dropsBefore = this.states.pendingWithDrops();
-				for (String channel : dropsBefore.keySet()) {
-					if (isStale(channel)) {
-						failure = new IllegalStateException("the topology still names the node that dropped "
-								+ channel + " as its owner");
-					}
-					else {
-						replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
-					}
-				}
-				failure = awaitReplies(replies, dropsBefore, failure);
+				// After the first subscription, read the slot owners again before each attempt.
+				boolean connected = this.connection != null;
+				failure = this.attempt.run(connection(), connected);
 			}
 			catch (RuntimeException ex) {
 				failure = ex;
 			}
 		}
 		finishAttempt(failure);
-	}
-
-	/**
-	 * Whether the topology just read still gives the channel to the node that dropped it although
-	 * that node is a replica now (a failover demoted it; the view came from a node not told yet). A
-	 * demoted master accepts {@code SSUBSCRIBE} without {@code MOVED}, and gets a copy of every
-	 * message published in its shard: subscribed there too, the service would process each twice.
-	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot.
-	 */
-	private boolean isStale(String channel) {
-		String droppedBy = this.states.droppedBy(channel);
-		return droppedBy != null && droppedBy.equals(this.topology.ownerOf(channel))
-				&& this.topology.isReplica(droppedBy);
-	}
-
-	/** Wait for the replies; a channel dropped again meanwhile stays pending. */
-	private RuntimeException awaitReplies(Map<String, RedisFuture<Void>> replies, Map<String, Long> dropsBefore,
-			RuntimeException failure) {
-		RuntimeException result = failure;
-		long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-		for (Map.Entry<String, RedisFuture<Void>> reply : replies.entrySet()) {
-			try {
-				RedisAsync.await(reply.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-				if (this.states.confirmed(reply.getKey(), dropsBefore.get(reply.getKey()))) {
-					String owner = this.topology.ownerOf(reply.getKey());
-					logger.info("Subscribed to shard channel " + LogText.safe(reply.getKey())
-							+ ((owner != null) ? " on " + owner : ""));
-				}
-			}
-			catch (RuntimeException ex) {
-				result = ex;
-			}
-		}
-		return result;
 	}
 
 	private synchronized void finishAttempt(RuntimeException failure) {
@@ -215,13 +165,6 @@ class ShardSubscriber implements SmartLifecycle {
 			if (this.states.hasPending()) {
 				scheduleAttempt(Instant.now());
 			}
-		}
-	}
-
-	/** After the first subscription, read the slot owners again: a moved slot must be subscribed on its new owner. */
-	private void refreshTopology() {
-		if (this.connection != null) {
-			this.topology.refresh();
 		}
 	}
 
