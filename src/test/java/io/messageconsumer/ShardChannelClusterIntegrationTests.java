@@ -34,8 +34,9 @@ import static org.awaitility.Awaitility.await;
  * Sharded pub/sub ({@code consumer.shard-channels}) on a three-master Redis Cluster: one shard
  * channel on each master, each subscribed with {@code SSUBSCRIBE} on its slot owner; the
  * subscription follows a slot migrated to another master and a {@code CLUSTER FAILOVER} to a
- * replica, each under a steady publisher. The first test runs first: it needs the channels on
- * three different masters, which the migration changes.
+ * replica, each under a steady publisher, and health is not {@code UP} while a moved channel is
+ * not subscribed on its new owner. The tests run in order: the first needs the channels on three
+ * different masters, which the migrations change.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ServiceUnderTest.class)
@@ -114,19 +115,11 @@ class ShardChannelClusterIntegrationTests {
 	void followsASlotMigratedToAnotherMasterUnderASteadyPublisher() {
 		RedisServerProcess from = cluster.get().ownerOf(ON_FIRST);
 		RedisServerProcess to = cluster.get().ownerOf(ON_SECOND);
-		String slot = from.cli("CLUSTER", "KEYSLOT", ON_FIRST);
-		String fromId = from.cli("CLUSTER", "MYID");
-		String toId = to.cli("CLUSTER", "MYID");
 
 		try (ShardPublisher publisher = new ShardPublisher(cluster.get())) {
 			publisher.publishSteadily(ON_FIRST, 200, (n) -> Orders.customerOrder("migrate-" + n));
 			publisher.awaitPublished(200);
-			to.cli("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
-			from.cli("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
-			long moved = System.nanoTime();
-			to.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
-			from.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
-			cluster.get().nodes().forEach((node) -> node.cli("CLUSTER", "SETSLOT", slot, "NODE", toId));
+			long moved = migrate(ON_FIRST, from, to);
 
 			awaitResubscribed(to, 4, moved);
 			publisher.awaitPublished(400);
@@ -137,6 +130,42 @@ class ShardChannelClusterIntegrationTests {
 
 	@Test
 	@Order(3)
+	void healthIsNotUpWhileAMovedShardChannelCannotBeSubscribedOnItsNewOwner() {
+		RedisServerProcess from = cluster.get().ownerOf(ON_THIRD);
+		// After the migration the first master owns none of the shard channels.
+		List<String> channels = List.of(ON_FIRST, ON_SECOND, ON_THIRD);
+		RedisServerProcess to = cluster.get().nodes().stream()
+			.filter((node) -> channels.stream().noneMatch((channel) -> cluster.get().ownerOf(channel) == node))
+			.findFirst()
+			.orElseThrow();
+		// The new owner refuses SSUBSCRIBE to the user the service connects as: the channel and its
+		// canary stay dropped, as long as that lasts, whatever the timing of checks and attempts.
+		to.cli("ACL", "SETUSER", "default", "-ssubscribe");
+		try {
+			migrate(ON_THIRD, from, to);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pubSubHealth().path("reason").asString())
+					.startsWith("shard channel " + ON_THIRD + " (and 1 more) dropped by " + address(from)));
+			await("health not UP while the new owner refuses the shard channel").during(Duration.ofSeconds(3))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !"UP".equals(this.service.json("/actuator/health/consumer").path("status").asString())
+						&& shardSubscriptions(to) == 0);
+		}
+		finally {
+			to.cli("ACL", "SETUSER", "default", "+ssubscribe");
+		}
+		long allowed = System.nanoTime();
+		// Within the subscriber's backoff (at most 2 s) the channel and its canary are subscribed there.
+		awaitResubscribed(to, 2, allowed);
+		try (ShardPublisher publisher = new ShardPublisher(cluster.get())) {
+			String id = Orders.uniqueId(ON_THIRD);
+			assertThat(publisher.publish(ON_THIRD, Orders.customerOrder(id))).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.service.hasOrder(id));
+		}
+	}
+
+	@Test
+	@Order(4)
 	void followsAFailoverToAReplicaUnderASteadyPublisher() {
 		RedisServerProcess master = cluster.get().ownerOf(ON_THIRD);
 		RedisServerProcess replica = cluster.get().addReplica(master);
@@ -153,6 +182,24 @@ class ShardChannelClusterIntegrationTests {
 			assertEveryDeliveredMessageProcessedOnce(publisher.delivered(), "failover-");
 		}
 		assertThat(cluster.get().ownerOf(ON_THIRD)).isSameAs(replica);
+	}
+
+	/**
+	 * Move a channel's slot from one master to another, as {@code redis-cli --cluster reshard}
+	 * would with an empty slot, every master told the new owner.
+	 * @return when the slot moved ({@link System#nanoTime})
+	 */
+	private static long migrate(String channel, RedisServerProcess from, RedisServerProcess to) {
+		String slot = from.cli("CLUSTER", "KEYSLOT", channel);
+		String fromId = from.cli("CLUSTER", "MYID");
+		String toId = to.cli("CLUSTER", "MYID");
+		to.cli("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+		from.cli("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+		long moved = System.nanoTime();
+		to.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
+		from.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
+		cluster.get().nodes().forEach((node) -> node.cli("CLUSTER", "SETSLOT", slot, "NODE", toId));
+		return moved;
 	}
 
 	/**

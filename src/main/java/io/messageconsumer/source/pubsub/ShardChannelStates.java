@@ -10,10 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where each shard channel stands for the {@link ShardSubscriber}: subscribed (Redis confirmed it
  * and has not dropped it since), or pending (at start, and each time Redis drops it), with the
- * node that dropped it and how often. Safe for the I/O thread that reports drops and the
- * scheduler thread that subscribes.
+ * node that dropped it and how often. Safe for the I/O thread that reports drops, the
+ * scheduler thread that subscribes, and the health check, which reads it live: a channel pending
+ * between two checks of the slot owners is already a problem.
  */
 final class ShardChannelStates {
+
+	/** How each of its problems starts. */
+	static final String PROBLEM_PREFIX = "shard channel ";
+
+	/** Every channel, in the order given at start: the configured ones before their canaries. */
+	private volatile List<String> all = List.of();
 
 	private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
 
@@ -30,6 +37,7 @@ final class ShardChannelStates {
 	 * @param channels the channels
 	 */
 	void start(List<String> channels) {
+		this.all = List.copyOf(channels);
 		this.pending.addAll(channels);
 	}
 
@@ -77,6 +85,26 @@ final class ShardChannelStates {
 	}
 
 	/**
+	 * Why a shard channel is not subscribed now, for health: the first pending channel (a
+	 * configured one before a canary), the node that dropped it, and how many more are pending.
+	 * @return the problem, or {@code null} while every channel is subscribed
+	 */
+	String problem() {
+		List<String> pendingNow = this.all.stream().filter(this.pending::contains).toList();
+		if (pendingNow.isEmpty()) {
+			return null;
+		}
+		String channel = pendingNow.get(0);
+		String node = this.droppedBy.get(channel);
+		String more = (pendingNow.size() > 1) ? " (and " + (pendingNow.size() - 1) + " more)" : "";
+		if (this.drops.getOrDefault(channel, 0L) == 0) {
+			return PROBLEM_PREFIX + channel + more + " not subscribed yet";
+		}
+		return PROBLEM_PREFIX + channel + more + " dropped" + ((node != null) ? " by " + node : "")
+				+ " (its slot moved): subscribing it again on the slot's owner";
+	}
+
+	/**
 	 * The node that last dropped a pending channel.
 	 * @param channel the channel
 	 * @return {@code host:port}, or {@code null}
@@ -95,6 +123,7 @@ final class ShardChannelStates {
 
 	/** Stopped: nothing is subscribed or pending. */
 	void clear() {
+		this.all = List.of();
 		this.subscribed.clear();
 		this.pending.clear();
 		this.drops.clear();

@@ -2,13 +2,16 @@ package io.messageconsumer.source.pubsub;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
 
 /**
- * The shard subscriptions' part of the pub/sub source's health: what the slot owners hold
- * ({@link ShardCheck}, refreshed with each subscription check) and whether each shard channel's
- * canary comes back ({@link ShardCanaries}).
+ * The shard subscriptions' part of the pub/sub source's health: whether the subscriber holds
+ * every shard channel now ({@link ShardChannelStates}, read live: a channel Redis dropped is a
+ * problem at once, not from the next check), what the slot owners hold ({@link ShardCheck},
+ * refreshed with each subscription check) and whether each shard channel's canary comes back
+ * ({@link ShardCanaries}).
  */
 final class ShardHealth {
 
@@ -18,17 +21,21 @@ final class ShardHealth {
 
 	private final ShardCanaries canaries;
 
+	private final Supplier<String> unsubscribed;
+
 	private volatile ShardCheck last = ShardCheck.NONE;
 
 	/**
 	 * @param channels every shard channel subscribed, canaries included
 	 * @param topology the slot owners, as the subscriber sees them
 	 * @param canaries the shard channels' canaries
+	 * @param unsubscribed why a shard channel is not subscribed now, as the subscriber knows it, or {@code null}
 	 */
-	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries) {
+	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries, Supplier<String> unsubscribed) {
 		this.channels = List.copyOf(channels);
 		this.topology = topology;
 		this.canaries = canaries;
+		this.unsubscribed = unsubscribed;
 	}
 
 	/**
@@ -54,6 +61,10 @@ final class ShardHealth {
 	 * @return the problem, or {@code null}
 	 */
 	String problem(boolean backlogged) {
+		String unsubscribedNow = this.unsubscribed.get();
+		if (unsubscribedNow != null) {
+			return unsubscribedNow;
+		}
 		String held = this.last.problem();
 		if (held != null) {
 			return held;
@@ -62,12 +73,14 @@ final class ShardHealth {
 	}
 
 	/**
-	 * Whether a problem is the owners' (a subscription missing or doubled) rather than a canary's.
+	 * Whether a problem is a subscription's (missing, doubled, or being subscribed again) rather than a canary's.
 	 * @param problem a problem {@link #problem(boolean)} gave
-	 * @return {@code true} for the owners'
+	 * @return {@code true} for a subscription's
 	 */
 	boolean isHeldProblem(String problem) {
-		return problem.equals(this.last.problem());
+		// A canary's problem starts with "shard channel" too.
+		return !isCanaryProblem(problem) && (problem.equals(this.last.problem())
+				|| problem.startsWith(ShardChannelStates.PROBLEM_PREFIX));
 	}
 
 	/**

@@ -96,6 +96,14 @@ class ShardSubscriber implements SmartLifecycle {
 		return this.states.isSubscribed(channel);
 	}
 
+	/**
+	 * Why a shard channel is not subscribed now: pending since start, or since Redis dropped it.
+	 * @return the problem, naming the channel, or {@code null} while every channel is subscribed
+	 */
+	String problem() {
+		return this.states.problem();
+	}
+
 	@Override
 	public synchronized void start() {
 		if (!this.running && !this.channels.isEmpty()) {
