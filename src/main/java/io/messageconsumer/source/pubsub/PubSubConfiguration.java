@@ -98,7 +98,8 @@ class PubSubConfiguration {
 			ShardCanaries shardCanaries, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
 				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries, shardSubscriber::problem),
+				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries, shardSubscriber::problem,
+						shardSubscriber::reconcile),
 				meters);
 	}
 

@@ -29,8 +29,11 @@ final class ShardChannelStates {
 	/** How often Redis dropped each channel: a drop during an attempt keeps the channel pending. */
 	private final Map<String, Long> drops = new ConcurrentHashMap<>();
 
-	/** The node whose {@code sunsubscribe} push dropped a pending channel. */
+	/** The node whose {@code sunsubscribe} push dropped a pending channel, or that lost it (crashed). */
 	private final Map<String, String> droppedBy = new ConcurrentHashMap<>();
+
+	/** Pending channels lost without a push: their owner did not answer, or did not hold them. */
+	private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Every channel is to be subscribed.
@@ -47,6 +50,27 @@ final class ShardChannelStates {
 	 * @param node the node that did, or {@code null}
 	 */
 	void dropped(String channel, String node) {
+		this.lost.remove(channel);
+		pend(channel, node);
+	}
+
+	/**
+	 * A subscribed channel is lost without a word from Redis: its owner does not answer (a master
+	 * that crashed sends no {@code sunsubscribe}) or does not hold it.
+	 * @param channel the channel
+	 * @param node the owner that lost it
+	 * @return {@code true} when it was subscribed, and is pending now
+	 */
+	boolean lost(String channel, String node) {
+		if (!this.subscribed.contains(channel)) {
+			return false;
+		}
+		this.lost.add(channel);
+		pend(channel, node);
+		return true;
+	}
+
+	private void pend(String channel, String node) {
 		this.subscribed.remove(channel);
 		if (node != null) {
 			this.droppedBy.put(channel, node);
@@ -80,6 +104,7 @@ final class ShardChannelStates {
 		}
 		this.pending.remove(channel);
 		this.droppedBy.remove(channel);
+		this.lost.remove(channel);
 		this.subscribed.add(channel);
 		return true;
 	}
@@ -100,8 +125,9 @@ final class ShardChannelStates {
 		if (this.drops.getOrDefault(channel, 0L) == 0) {
 			return PROBLEM_PREFIX + channel + more + " not subscribed yet";
 		}
-		return PROBLEM_PREFIX + channel + more + " dropped" + ((node != null) ? " by " + node : "")
-				+ " (its slot moved): subscribing it again on the slot's owner";
+		String how = this.lost.contains(channel) ? " lost on " + node + " (it does not answer, or does not hold it)"
+				: " dropped" + ((node != null) ? " by " + node : "") + " (its slot moved)";
+		return PROBLEM_PREFIX + channel + more + how + ": subscribing it again on the slot's owner";
 	}
 
 	/**
@@ -128,6 +154,7 @@ final class ShardChannelStates {
 		this.pending.clear();
 		this.drops.clear();
 		this.droppedBy.clear();
+		this.lost.clear();
 	}
 
 }

@@ -2,6 +2,7 @@ package io.messageconsumer.source.pubsub;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,10 +57,12 @@ final class ShardSubscribeAttempt {
 		var commands = connection.async();
 		Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
 		Map<String, Long> dropsBefore = this.states.pendingWithDrops();
+		// Each node asked once per attempt: one that does not answer costs one failure, not one per channel.
+		Map<String, Boolean> staleNodes = new HashMap<>();
 		for (String channel : dropsBefore.keySet()) {
-			if (isStale(channel)) {
-				failure = new IllegalStateException("the topology still names the node that dropped "
-						+ channel + " as its owner");
+			if (isStale(channel, staleNodes)) {
+				failure = new IllegalStateException("the topology still names the node that dropped or lost "
+						+ channel + " as its owner: a replica now, or not answering");
 			}
 			else {
 				replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
@@ -73,12 +76,25 @@ final class ShardSubscribeAttempt {
 	 * that node is a replica now (a failover demoted it; the view came from a node not told yet). A
 	 * demoted master accepts {@code SSUBSCRIBE} without {@code MOVED}, and gets a copy of every
 	 * message published in its shard: subscribed there too, the service would process each twice.
-	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot.
+	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot. A
+	 * node that does not answer {@code ROLE} counts as stale too: a crashed master, its replica not
+	 * promoted yet.
 	 */
-	private boolean isStale(String channel) {
+	private boolean isStale(String channel, Map<String, Boolean> staleNodes) {
 		String droppedBy = this.states.droppedBy(channel);
-		return droppedBy != null && droppedBy.equals(this.topology.ownerOf(channel))
-				&& this.topology.isReplica(droppedBy);
+		if (droppedBy == null || !droppedBy.equals(this.topology.ownerOf(channel))) {
+			return false;
+		}
+		return staleNodes.computeIfAbsent(droppedBy, this::isReplicaOrSilent);
+	}
+
+	private boolean isReplicaOrSilent(String node) {
+		try {
+			return this.topology.isReplica(node);
+		}
+		catch (RuntimeException ex) {
+			return true;
+		}
 	}
 
 	/** Wait for the replies; a channel dropped again meanwhile stays pending. */

@@ -49,4 +49,19 @@ class ShardChannelStatesTests {
 		assertThat(this.states.problem()).isNull();
 	}
 
+	@Test
+	void namesTheOwnerThatLostASubscribedChannelWithoutAPush() {
+		this.states.start(List.of("orders"));
+		// Not subscribed yet: nothing to lose, the subscribing path has it already.
+		assertThat(this.states.lost("orders", "127.0.0.1:7002")).isFalse();
+		this.states.confirmed("orders", 0);
+
+		assertThat(this.states.lost("orders", "127.0.0.1:7002")).isTrue();
+
+		assertThat(this.states.isSubscribed("orders")).isFalse();
+		assertThat(this.states.droppedBy("orders")).isEqualTo("127.0.0.1:7002");
+		assertThat(this.states.problem()).isEqualTo("shard channel orders lost on 127.0.0.1:7002 (it does not answer, "
+				+ "or does not hold it): subscribing it again on the slot's owner");
+	}
+
 }

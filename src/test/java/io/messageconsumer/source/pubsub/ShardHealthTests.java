@@ -17,7 +17,9 @@ class ShardHealthTests {
 
 	/** On a standalone Redis, without shard channels to check: only the subscriber's live state counts. */
 	private final ShardHealth health = new ShardHealth(List.of(), new ShardTopology(null),
-			new ShardCanaries(List.of(), "host-1", null, null, (channel) -> true, null), this.unsubscribed::get);
+			new ShardCanaries(List.of(), "host-1", null, null, (channel) -> true, null), this.unsubscribed::get,
+			(nodes) -> {
+			});
 
 	@Test
 	void reportsAChannelTheSubscriberDoesNotHoldAsTheSubscriptionsProblem() {
