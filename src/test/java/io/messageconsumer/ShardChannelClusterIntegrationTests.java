@@ -39,8 +39,9 @@ import static org.awaitility.Awaitility.await;
  * replica, and a master killed (no {@code sunsubscribe} comes) to the replica the cluster
  * promotes, each under a steady publisher; health is not {@code UP} while a moved channel is not
  * subscribed on its new owner. The tests run in order: the first needs the channels on three
- * different masters, which the migrations change; the last kills the master the first migration
- * gave two of them.
+ * different masters, which the migrations change; the ACL test moves the failed-over channel
+ * to the master the first migration emptied; the last kills the master that migration gave two
+ * shard channels.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ServiceUnderTest.class)
@@ -145,11 +146,32 @@ class ShardChannelClusterIntegrationTests {
 
 	@Test
 	@Order(3)
+	void followsAFailoverToAReplicaUnderASteadyPublisher() {
+		RedisServerProcess master = cluster.get().ownerOf(ON_THIRD);
+		RedisServerProcess replica = cluster.get().addReplica(master);
+
+		try (ShardPublisher publisher = new ShardPublisher(cluster.get())) {
+			publisher.publishSteadily(ON_THIRD, 200, (n) -> Orders.customerOrder("failover-" + n));
+			publisher.awaitPublished(200);
+			long failedOver = System.nanoTime();
+			replica.cli("CLUSTER", "FAILOVER");
+
+			awaitResubscribed(replica, 2, failedOver);
+			publisher.awaitPublished(400);
+			publisher.close();
+			assertEveryDeliveredMessageProcessedOnce(publisher.delivered(), "failover-");
+		}
+		assertThat(cluster.get().ownerOf(ON_THIRD)).isSameAs(replica);
+	}
+
+	@Test
+	@Order(4)
 	void healthIsNotUpWhileAMovedShardChannelCannotBeSubscribedOnItsNewOwner() {
 		RedisServerProcess from = cluster.get().ownerOf(ON_THIRD);
-		// After the migration the first master owns none of the shard channels.
+		// After the migration the first master owns none of the shard channels (the failover left the third a replica).
 		List<String> channels = List.of(ON_FIRST, ON_SECOND, ON_THIRD);
 		RedisServerProcess to = cluster.get().nodes().stream()
+			.filter((node) -> node.cli("ROLE").startsWith("master"))
 			.filter((node) -> channels.stream().noneMatch((channel) -> cluster.get().ownerOf(channel) == node))
 			.findFirst()
 			.orElseThrow();
@@ -177,26 +199,6 @@ class ShardChannelClusterIntegrationTests {
 			assertThat(publisher.publish(ON_THIRD, Orders.customerOrder(id))).isEqualTo(1);
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.service.hasOrder(id));
 		}
-	}
-
-	@Test
-	@Order(4)
-	void followsAFailoverToAReplicaUnderASteadyPublisher() {
-		RedisServerProcess master = cluster.get().ownerOf(ON_THIRD);
-		RedisServerProcess replica = cluster.get().addReplica(master);
-
-		try (ShardPublisher publisher = new ShardPublisher(cluster.get())) {
-			publisher.publishSteadily(ON_THIRD, 200, (n) -> Orders.customerOrder("failover-" + n));
-			publisher.awaitPublished(200);
-			long failedOver = System.nanoTime();
-			replica.cli("CLUSTER", "FAILOVER");
-
-			awaitResubscribed(replica, 2, failedOver);
-			publisher.awaitPublished(400);
-			publisher.close();
-			assertEveryDeliveredMessageProcessedOnce(publisher.delivered(), "failover-");
-		}
-		assertThat(cluster.get().ownerOf(ON_THIRD)).isSameAs(replica);
 	}
 
 	@Test
@@ -244,7 +246,8 @@ class ShardChannelClusterIntegrationTests {
 			// killed master fails and is retried, and its other orders are in the store already.)
 			double received = this.service.counter("consumer.messages.received", "source", "pubsub", "channel",
 					ON_SECOND) - receivedBefore;
-			assertThat(received).isLessThanOrEqualTo(delivered.size());
+			// (Compared with what was sent: a command still in flight when the publisher closed counts no receiver here.)
+			assertThat(received).isLessThanOrEqualTo(publisher.published());
 			// Counted as received by the master, then still in its buffers when it was killed: gone (at most once).
 			String lost;
 			try {
@@ -300,7 +303,10 @@ class ShardChannelClusterIntegrationTests {
 		long moved = System.nanoTime();
 		to.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
 		from.cli("CLUSTER", "SETSLOT", slot, "NODE", toId);
-		cluster.get().nodes().forEach((node) -> node.cli("CLUSTER", "SETSLOT", slot, "NODE", toId));
+		// SETSLOT is for masters: a node a failover demoted is left to learn it over the cluster bus.
+		cluster.get().nodes().stream()
+			.filter((node) -> node.cli("ROLE").startsWith("master"))
+			.forEach((node) -> node.cli("CLUSTER", "SETSLOT", slot, "NODE", toId));
 		return moved;
 	}
 
