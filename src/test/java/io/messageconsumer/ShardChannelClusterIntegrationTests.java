@@ -50,10 +50,7 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = { "consumer.channels=orders",
 		"consumer.shard-channels=" + ShardChannelClusterIntegrationTests.ON_FIRST + ","
 				+ ShardChannelClusterIntegrationTests.ON_SECOND + "," + ShardChannelClusterIntegrationTests.ON_THIRD,
-		"consumer.concurrency=2", "consumer.retry.initial-backoff=1ms",
-		// As docs/redis-access.md advises for a cluster that fails over: the application's own client
-		// (the order store, the canaries' SPUBLISH) follows a promoted replica by reading the topology again.
-		"spring.data.redis.lettuce.cluster.refresh.period=2s", "spring.data.redis.lettuce.cluster.refresh.adaptive=true" })
+		"consumer.concurrency=2", "consumer.retry.initial-backoff=1ms" })
 class ShardChannelClusterIntegrationTests {
 
 	/** Slot 1069: the first master's (slots 0-5460). */
