@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.lettuce.core.cluster.SlotHash;
 
 import static org.awaitility.Awaitility.await;
 
@@ -100,6 +103,34 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Kill a node as a crash would ({@code SIGKILL}: no failover handshake, no {@code sunsubscribe}
+	 * push to its clients). It stays down and owns nothing from then on ({@link #ownerOf}).
+	 * @param node the node to kill
+	 */
+	public void crash(RedisServerProcess node) {
+		node.kill();
+	}
+
+	/**
+	 * Wait until a replica whose master crashed has taken over its slots: the other masters mark
+	 * the master failed after {@code cluster-node-timeout} (2 s here), then the replica wins the
+	 * election, and every running node reports {@code cluster_state:ok} again.
+	 * @param replica the replica, added by {@link #addReplica}
+	 * @param timeout how long the promotion may take
+	 */
+	public void awaitPromoted(RedisServerProcess replica, Duration timeout) {
+		await("the replica promoted, the cluster ok on every running node").atMost(timeout)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> replica.cli("ROLE").startsWith("master") && running().allMatch(
+					(node) -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok")));
+	}
+
+	private Stream<RedisServerProcess> running() {
+		return Stream.concat(this.nodes.stream(), this.replicas.stream())
+			.filter(RedisServerProcess::isRunning);
+	}
+
+	/**
 	 * The nodes as {@code spring.data.redis.cluster.nodes} takes them.
 	 * @return {@code 127.0.0.1:<port>,...}
 	 */
@@ -113,11 +144,12 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	 * @return the master serving that key
 	 */
 	public RedisServerProcess ownerOf(String key) {
-		int slot = Integer.parseInt(this.nodes.get(0).cli("CLUSTER", "KEYSLOT", key));
+		int slot = SlotHash.getSlot(key);
 		List<RedisServerProcess> all = new ArrayList<>(this.nodes);
 		all.addAll(this.replicas);
 		for (RedisServerProcess node : all) {
-			if (ownsSlot(node, slot)) {
+			// A killed node owns nothing any more.
+			if (node.isRunning() && ownsSlot(node, slot)) {
 				return node;
 			}
 		}

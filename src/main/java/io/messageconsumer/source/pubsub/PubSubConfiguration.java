@@ -98,7 +98,9 @@ class PubSubConfiguration {
 			ShardCanaries shardCanaries, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
 				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries), meters);
+				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries, shardSubscriber::problem,
+						shardSubscriber::reconcile),
+				meters);
 	}
 
 	@Bean(destroyMethod = "close")

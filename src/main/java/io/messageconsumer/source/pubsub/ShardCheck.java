@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
 
@@ -24,11 +25,13 @@ import io.messageconsumer.redis.RedisProblem;
  * @param problem what is wrong, or {@code null} when every owner holds its shard channels
  * @param byNode {@code held/expected} per node ({@code host:port}, or {@code redis} when standalone)
  * @param outputBufferBytes the largest output buffer of this instance's shard connections
+ * @param missingOn the owners that hold fewer shard channels than they should, or did not answer
+ * (a crashed master): their channels are to be subscribed again where the topology puts them
  */
-record ShardCheck(String problem, Map<String, String> byNode, long outputBufferBytes) {
+record ShardCheck(String problem, Map<String, String> byNode, long outputBufferBytes, Set<String> missingOn) {
 
 	/** No shard channels configured: nothing to check. */
-	static final ShardCheck NONE = new ShardCheck(null, Map.of(), 0);
+	static final ShardCheck NONE = new ShardCheck(null, Map.of(), 0, Set.of());
 
 	private static final String STANDALONE = "redis";
 
@@ -49,6 +52,7 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 		channels.forEach((channel) -> expected.merge(topology.isCluster() ? topology.ownerOf(channel) : STANDALONE, 1,
 				Integer::sum));
 		Map<String, String> byNode = new LinkedHashMap<>();
+		Set<String> missingOn = new TreeSet<>();
 		StringBuilder missing = new StringBuilder();
 		long[] largestBuffer = { 0 };
 		expected.forEach((node, count) -> {
@@ -60,8 +64,12 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 			}
 			catch (RuntimeException ex) {
 				held = "unknown (" + RedisProblem.describe(ex) + ")";
+				missingOn.add(node);
 			}
 			byNode.put(node, held + "/" + count);
+			if (isNumber(held) && Long.parseLong(held) < count) {
+				missingOn.add(node);
+			}
 			if (!held.equals(String.valueOf(count))) {
 				missing.append(missing.isEmpty() ? "" : ", ").append(node).append(' ').append(held).append('/').append(count);
 			}
@@ -69,7 +77,7 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 		String elsewhere = heldElsewhere(clientName, topology, expected.keySet());
 		String problem = !missing.isEmpty() ? "shard channels not all subscribed on their slot owners: " + missing
 				: (elsewhere != null) ? elsewhere : null;
-		return new ShardCheck(problem, byNode, largestBuffer[0]);
+		return new ShardCheck(problem, byNode, largestBuffer[0], Set.copyOf(missingOn));
 	}
 
 	/** The largest output buffer of this instance's shard connections on one node. */
@@ -113,6 +121,10 @@ record ShardCheck(String problem, Map<String, String> byNode, long outputBufferB
 			}
 		}
 		return held;
+	}
+
+	private static boolean isNumber(String held) {
+		return !held.isEmpty() && held.chars().allMatch(Character::isDigit);
 	}
 
 	private static long count(String value) {

@@ -2,13 +2,20 @@ package io.messageconsumer.source.pubsub;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.springframework.data.redis.core.types.RedisClientInfo;
 
 /**
- * The shard subscriptions' part of the pub/sub source's health: what the slot owners hold
- * ({@link ShardCheck}, refreshed with each subscription check) and whether each shard channel's
- * canary comes back ({@link ShardCanaries}).
+ * The shard subscriptions' part of the pub/sub source's health: whether the subscriber holds
+ * every shard channel now ({@link ShardChannelStates}, read live: a channel Redis dropped is a
+ * problem at once, not from the next check), what the slot owners hold ({@link ShardCheck},
+ * refreshed with each subscription check) and whether each shard channel's canary comes back
+ * ({@link ShardCanaries}). The owners found missing channels, or not answering, are handed to
+ * the {@link ShardSubscriber}, which subscribes those channels again where the topology puts them:
+ * a master that crashes sends no {@code sunsubscribe}.
  */
 final class ShardHealth {
 
@@ -18,26 +25,43 @@ final class ShardHealth {
 
 	private final ShardCanaries canaries;
 
+	private final Supplier<String> unsubscribed;
+
+	private final Consumer<Set<String>> missingOn;
+
 	private volatile ShardCheck last = ShardCheck.NONE;
 
 	/**
 	 * @param channels every shard channel subscribed, canaries included
 	 * @param topology the slot owners, as the subscriber sees them
 	 * @param canaries the shard channels' canaries
+	 * @param unsubscribed why a shard channel is not subscribed now, as the subscriber knows it, or {@code null}
+	 * @param missingOn told the owners that hold fewer shard channels than they should, or do not answer
 	 */
-	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries) {
+	ShardHealth(List<String> channels, ShardTopology topology, ShardCanaries canaries, Supplier<String> unsubscribed,
+			Consumer<Set<String>> missingOn) {
 		this.channels = List.copyOf(channels);
 		this.topology = topology;
 		this.canaries = canaries;
+		this.unsubscribed = unsubscribed;
+		this.missingOn = missingOn;
 	}
 
 	/**
 	 * Ask the slot owners again.
 	 * @param clientName this instance's client name
-	 * @param clients the {@code CLIENT LIST} the subscription check read (the server's, when standalone)
+	 * @param clients the {@code CLIENT LIST} the subscription check read (the server's, when
+	 * standalone), or {@code null} when it could not be read: on a cluster each owner is still asked itself
 	 */
 	void check(String clientName, List<RedisClientInfo> clients) {
-		this.last = ShardCheck.of(clientName, this.channels, this.topology, clients);
+		if (clients == null && !this.topology.isCluster()) {
+			return;
+		}
+		ShardCheck check = ShardCheck.of(clientName, this.channels, this.topology, (clients != null) ? clients : List.of());
+		this.last = check;
+		if (!check.missingOn().isEmpty()) {
+			this.missingOn.accept(check.missingOn());
+		}
 	}
 
 	/**
@@ -54,6 +78,10 @@ final class ShardHealth {
 	 * @return the problem, or {@code null}
 	 */
 	String problem(boolean backlogged) {
+		String unsubscribedNow = this.unsubscribed.get();
+		if (unsubscribedNow != null) {
+			return unsubscribedNow;
+		}
 		String held = this.last.problem();
 		if (held != null) {
 			return held;
@@ -62,12 +90,14 @@ final class ShardHealth {
 	}
 
 	/**
-	 * Whether a problem is the owners' (a subscription missing or doubled) rather than a canary's.
+	 * Whether a problem is a subscription's (missing, doubled, or being subscribed again) rather than a canary's.
 	 * @param problem a problem {@link #problem(boolean)} gave
-	 * @return {@code true} for the owners'
+	 * @return {@code true} for a subscription's
 	 */
 	boolean isHeldProblem(String problem) {
-		return problem.equals(this.last.problem());
+		// A canary's problem starts with "shard channel" too.
+		return !isCanaryProblem(problem) && (problem.equals(this.last.problem())
+				|| problem.startsWith(ShardChannelStates.PROBLEM_PREFIX));
 	}
 
 	/**

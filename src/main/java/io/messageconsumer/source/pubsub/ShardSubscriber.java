@@ -1,26 +1,16 @@
 package io.messageconsumer.source.pubsub;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.util.backoff.BackOff;
-import org.springframework.util.backoff.BackOffExecution;
 
-import io.messageconsumer.redis.RedisAsync;
-import io.messageconsumer.redis.RedisProblem;
-import io.messageconsumer.support.BackOffs;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -32,18 +22,14 @@ import io.messageconsumer.support.LogText;
  * <p>
  * When a slot leaves a node (resharding, or a failover that demotes it), Redis drops the shard
  * channels of that slot with an {@code sunsubscribe} push; this subscriber then refreshes the
- * cluster topology and subscribes the channel again, on its new owner. One {@code SSUBSCRIBE} per
- * channel: channels of different slots in one command would be refused ({@code CROSSSLOT}).
+ * cluster topology and subscribes the channel again, on its new owner. A master that crashes sends
+ * no push: the shard check finds its channels missing ({@link #reconcile}). Each attempt is a
+ * {@link ShardSubscribeAttempt}, run one at a time by {@link ShardAttempts}, with a backoff after
+ * a failure.
  */
 class ShardSubscriber implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ShardSubscriber.class);
-
-	/** Between attempts to subscribe a channel: 100 ms, doubling, at most 2 s, so a move is followed within seconds. */
-	private static final BackOff RETRY = BackOffs.doubling(Duration.ofMillis(100), Duration.ofSeconds(2));
-
-	/** For all the replies of one attempt. */
-	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
 	private final ShardTopology topology;
 
@@ -51,19 +37,15 @@ class ShardSubscriber implements SmartLifecycle {
 
 	private final ShardListener listener;
 
-	private final TaskScheduler scheduler;
-
-	private final RedisProblem problems = new RedisProblem(logger);
-
 	private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
 	private volatile boolean running;
 
 	private final ShardChannelStates states = new ShardChannelStates();
 
-	private boolean attemptScheduled;
+	private final ShardSubscribeAttempt attempt;
 
-	private BackOffExecution backOff;
+	private final ShardAttempts attempts;
 
 	/**
 	 * @param topology the subscriber's own Lettuce client and its view of the slot owners
@@ -79,7 +61,8 @@ class ShardSubscriber implements SmartLifecycle {
 		all.addAll(canaries.channels());
 		this.channels = List.copyOf(all);
 		this.listener = new ShardListener(messages, canaries, this::follow);
-		this.scheduler = scheduler;
+		this.attempt = new ShardSubscribeAttempt(topology, this.states);
+		this.attempts = new ShardAttempts(scheduler, this::subscribePending, this.states::hasPending);
 	}
 
 	/**
@@ -100,12 +83,20 @@ class ShardSubscriber implements SmartLifecycle {
 		return this.states.isSubscribed(channel);
 	}
 
+	/**
+	 * Why a shard channel is not subscribed now: pending since start, or since Redis dropped it.
+	 * @return the problem, naming the channel, or {@code null} while every channel is subscribed
+	 */
+	String problem() {
+		return this.states.problem();
+	}
+
 	@Override
 	public synchronized void start() {
 		if (!this.running && !this.channels.isEmpty()) {
 			this.running = true;
 			this.states.start(this.channels);
-			scheduleAttempt(Instant.now());
+			this.attempts.start();
 		}
 	}
 
@@ -115,114 +106,45 @@ class ShardSubscriber implements SmartLifecycle {
 			logger.info("Redis dropped the shard channel " + LogText.safe(channel) + " (its slot moved): subscribing it "
 					+ "again on the slot's owner");
 			this.states.dropped(channel, node);
-			synchronized (this) {
-				this.backOff = null;
-			}
-			scheduleAttempt(Instant.now());
+			this.attempts.now(true);
 		}
 	}
 
 	/**
-	 * At most one attempt is scheduled or running: one scheduler thread at a time, whatever the
-	 * number of channels, and never two attempts routing the same channel on two views of the cluster.
+	 * The shard check found owners holding fewer shard channels than they should, or not answering:
+	 * a master that crashed sends no {@code sunsubscribe}, and its replica, once promoted, holds
+	 * nothing. The channels subscribed there are pending again, for the one subscribing path, which
+	 * neither subscribes on a node that answers {@code ROLE} as a replica nor while the topology
+	 * still names the node that does not answer ({@link ShardSubscribeAttempt}): that attempt fails
+	 * and waits out the backoff, as long as the cluster has no master for the slot. On the same,
+	 * healthy owner a second {@code SSUBSCRIBE} is harmless: Redis counts a channel once per connection.
+	 * @param nodes the owners ({@code host:port})
 	 */
-	private synchronized void scheduleAttempt(Instant at) {
-		if (!this.attemptScheduled) {
-			this.attemptScheduled = true;
-			this.scheduler.schedule(this::subscribePending, at);
-		}
-	}
-
-	/**
-	 * One attempt on a scheduler thread: every pending channel's {@code SSUBSCRIBE} sent at once,
-	 * the replies awaited within one deadline; what failed, or came pending meanwhile, is tried
-	 * again (after the backoff when something failed).
-	 */
-	private void subscribePending() {
-		RuntimeException failure = null;
-		if (this.running) {
-			try {
-				refreshTopology();
-				var commands = connection().async();
-				Map<String, RedisFuture<Void>> replies = new LinkedHashMap<>();
-				Map<String, Long> dropsBefore = this.states.pendingWithDrops();
-				for (String channel : dropsBefore.keySet()) {
-					if (isStale(channel)) {
-						failure = new IllegalStateException("the topology still names the node that dropped "
-								+ channel + " as its owner");
-					}
-					else {
-						replies.put(channel, commands.ssubscribe(channel.getBytes(StandardCharsets.UTF_8)));
-					}
-				}
-				failure = awaitReplies(replies, dropsBefore, failure);
-			}
-			catch (RuntimeException ex) {
-				failure = ex;
-			}
-		}
-		finishAttempt(failure);
-	}
-
-	/**
-	 * Whether the topology just read still gives the channel to the node that dropped it although
-	 * that node is a replica now (a failover demoted it; the view came from a node not told yet). A
-	 * demoted master accepts {@code SSUBSCRIBE} without {@code MOVED}, and gets a copy of every
-	 * message published in its shard: subscribed there too, the service would process each twice.
-	 * A master that dropped the channel answers {@code MOVED} when it no longer owns the slot.
-	 */
-	private boolean isStale(String channel) {
-		String droppedBy = this.states.droppedBy(channel);
-		return droppedBy != null && droppedBy.equals(this.topology.ownerOf(channel))
-				&& this.topology.isReplica(droppedBy);
-	}
-
-	/** Wait for the replies; a channel dropped again meanwhile stays pending. */
-	private RuntimeException awaitReplies(Map<String, RedisFuture<Void>> replies, Map<String, Long> dropsBefore,
-			RuntimeException failure) {
-		RuntimeException result = failure;
-		long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-		for (Map.Entry<String, RedisFuture<Void>> reply : replies.entrySet()) {
-			try {
-				RedisAsync.await(reply.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-				if (this.states.confirmed(reply.getKey(), dropsBefore.get(reply.getKey()))) {
-					String owner = this.topology.ownerOf(reply.getKey());
-					logger.info("Subscribed to shard channel " + LogText.safe(reply.getKey())
-							+ ((owner != null) ? " on " + owner : ""));
-				}
-			}
-			catch (RuntimeException ex) {
-				result = ex;
-			}
-		}
-		return result;
-	}
-
-	private synchronized void finishAttempt(RuntimeException failure) {
-		this.attemptScheduled = false;
-		if (!this.running) {
+	void reconcile(Set<String> nodes) {
+		if (!this.running || !this.topology.isCluster()) {
+			// Standalone: Lettuce subscribes again on the one server when it reconnects.
 			return;
 		}
-		if (failure != null) {
-			this.problems.report(RedisProblem.describe(failure));
-			if (this.backOff == null) {
-				this.backOff = RETRY.start();
-			}
-			scheduleAttempt(Instant.now().plusMillis(this.backOff.nextBackOff()));
-		}
-		else {
-			this.problems.clear();
-			if (this.states.hasPending()) {
-				scheduleAttempt(Instant.now());
-			}
+		List<String> lost = this.channels.stream()
+			.filter((channel) -> nodes.contains(this.topology.ownerOf(channel))
+					&& this.states.lost(channel, this.topology.ownerOf(channel)))
+			.toList();
+		if (!lost.isEmpty()) {
+			logger.info("Shard channels " + LogText.safe(String.join(", ", lost)) + " not held on their slot owner "
+					+ "(it does not answer, or does not hold them): subscribing them again on the slot's owner");
+			// No reset of the backoff: a node that stays away is asked no faster than the backoff allows.
+			this.attempts.now(false);
 		}
 	}
 
-	/** After the first subscription, read the slot owners again: a moved slot must be subscribed on its new owner. */
-	private void refreshTopology() {
-		if (this.connection != null) {
-			this.topology.refresh();
-		}
+	/**
+	 * One attempt ({@link ShardSubscribeAttempt}), run by {@link ShardAttempts}: after the first
+	 * subscription, the slot owners are read again before each.
+	 * @return its failure, or {@code null}
+	 */
+	private RuntimeException subscribePending() {
+		boolean connected = this.connection != null;
+		return this.attempt.run(connection(), connected);
 	}
 
 	private synchronized StatefulRedisPubSubConnection<byte[], byte[]> connection() {
@@ -238,8 +160,8 @@ class ShardSubscriber implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		this.running = false;
+		this.attempts.stop();
 		this.states.clear();
-		this.backOff = null;
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
 		if (current != null) {

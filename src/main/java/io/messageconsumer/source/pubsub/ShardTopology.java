@@ -5,7 +5,9 @@ import java.util.List;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -112,10 +114,19 @@ final class ShardTopology implements AutoCloseable {
 		return clients.lines().filter((line) -> !line.isBlank()).map(RedisClientInfo.RedisClientInfoBuilder::fromString).toList();
 	}
 
+	/**
+	 * The commands of one node's connection. One that is not connected fails at once rather than
+	 * queueing the command until the timeout: a crashed node would cost each check, and each
+	 * subscribing attempt, 2 s.
+	 */
 	private RedisCommands<String, String> nodeCommands(String node) {
 		int colon = node.lastIndexOf(':');
-		return clusterConnection().getConnection(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)))
-			.sync();
+		StatefulRedisConnection<String, String> connection = clusterConnection()
+			.getConnection(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)));
+		if (!connection.isOpen()) {
+			throw new RedisConnectionException(node + " is not connected");
+		}
+		return connection.sync();
 	}
 
 	private synchronized StatefulRedisClusterConnection<String, String> clusterConnection() {

@@ -111,6 +111,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			String problem = RedisProblem.describe(ex);
 			this.last = SubscriberCheck.connecting(problem);
 			this.problems.report(problem);
+			// A crashed cluster node fails the classic read too: the shard owners are asked each on its own.
+			this.shards.check(this.subscriptions.clientName(), null);
 			return;
 		}
 		this.problems.clear();

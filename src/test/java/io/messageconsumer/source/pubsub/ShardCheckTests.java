@@ -33,6 +33,7 @@ class ShardCheckTests {
 
 		assertThat(check.problem()).isNull();
 		assertThat(check.byNode()).containsExactly(Map.entry("redis", "2/2"));
+		assertThat(check.missingOn()).isEmpty();
 	}
 
 	@Test
@@ -41,6 +42,8 @@ class ShardCheckTests {
 				List.of(client("me", 1, 0), client("me", 0, 1), client("other", 0, 2)));
 
 		assertThat(check.problem()).isEqualTo("shard channels not all subscribed on their slot owners: redis 1/2");
+		// The subscriber is told, to subscribe them again.
+		assertThat(check.missingOn()).containsExactly("redis");
 	}
 
 	@Test
@@ -49,6 +52,8 @@ class ShardCheckTests {
 				List.of(client("me", 0, 1), client("me", 0, 1)));
 
 		assertThat(check.problem()).contains("redis 2/1");
+		// Subscribing again would not help: nothing is missing.
+		assertThat(check.missingOn()).isEmpty();
 	}
 
 	@Test
