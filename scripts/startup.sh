@@ -13,7 +13,8 @@
 # A training run starts the service against the same Redis, waits until it is ready (subscribed and
 # warmed up through the real listener), and stops it: the archive holds what the consumer path loads
 # and, on JDK 25, the method profiles of that path. Archives go to target/startup/ and are rebuilt
-# when the jar is newer. The jar is built only when missing (./mvnw -DskipTests package).
+# when the jar is newer. The jar is built only when missing (./mvnw -DskipTests package); JAR=path
+# measures another jar, STARTUP_DIR=dir keeps the archives and logs elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v redis-server >/dev/null || { echo "redis-server is needed (apt-get install -y redis-server)" >&2; exit 1; }
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 		--runs) RUNS="$2"; shift 2 ;;
 		--runs=*) RUNS="${1#--runs=}"; shift ;;
-		-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 		*) VARIANTS+=("$1"); shift ;;
 	esac
 done
@@ -36,10 +37,12 @@ if [ ${#VARIANTS[@]} -eq 0 ]; then
 	[ -x "$JAVA25/bin/java" ] && VARIANTS+=(jdk25 jdk25-aot)
 fi
 
-ls target/message-consumer-*.jar >/dev/null 2>&1 || ./mvnw -B -ntp -q -DskipTests package
-JAR="$(ls target/message-consumer-*.jar | head -1)"
-WORK=target/startup
-mkdir -p "$WORK"
+if [ -z "${JAR:-}" ]; then
+	ls target/message-consumer-*.jar >/dev/null 2>&1 || ./mvnw -B -ntp -q -DskipTests package
+	JAR="$(ls target/message-consumer-*.jar | head -1)"
+fi
+mkdir -p "${STARTUP_DIR:-target/startup}"
+WORK="$(cd "${STARTUP_DIR:-target/startup}" && pwd)"
 
 # A free TCP port: bind to port 0 and read what the kernel gave (python3 where present, else a guess).
 free_port() {
@@ -52,7 +55,7 @@ free_port() {
 
 REDIS_PORT="$(free_port)"
 redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
-	--pidfile "$PWD/$WORK/redis.pid" --logfile "$PWD/$WORK/redis.log"
+	--pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
 trap 'kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
