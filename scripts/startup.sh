@@ -10,6 +10,11 @@
 #   jdk17-cds   the extracted jar on JDK 17 with a class-data archive from a training run
 #   jdk25       java -jar on JDK 25 (JAVA25, default /usr/lib/jvm/temurin-25-jdk-amd64)
 #   jdk25-aot   the extracted jar on JDK 25 with an AOT cache (JEP 483/515) from a training run
+#   jdk25-aot-refresh   the same, the cache from a training run that stops once the context is
+#               refreshed (-Dspring.context.exit=onRefresh: no Redis needed, what the image does)
+#   image       the container image (IMAGE, default message-consumer:startup; build it first with
+#               docker build -t message-consumer:startup .), host network, read-only, 512 MB, as in
+#               docker-compose.yml; its AOT cache is the image's own (docs/container.md)
 # A training run starts the service against the same Redis, waits until it is ready (subscribed and
 # warmed up through the real listener), and stops it: the archive holds what the consumer path loads
 # and, on JDK 25, the method profiles of that path. Archives go to target/startup/ and are rebuilt
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 		--runs) RUNS="$2"; shift 2 ;;
 		--runs=*) RUNS="${1#--runs=}"; shift ;;
-		-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
 		*) VARIANTS+=("$1"); shift ;;
 	esac
 done
@@ -75,6 +80,8 @@ command_of() {
 		jdk17-cds) echo "$JAVA17/bin/java -Xmx256m -XX:SharedArchiveFile=$WORK/app-17.jsa -Xshare:auto -jar $(extracted)" ;;
 		jdk25) echo "$JAVA25/bin/java -Xmx256m -jar $JAR" ;;
 		jdk25-aot) echo "$JAVA25/bin/java -Xmx256m -XX:AOTCache=$WORK/app-25.aot -jar $(extracted)" ;;
+		jdk25-aot-refresh) echo "$JAVA25/bin/java -Xmx256m -XX:AOTCache=$WORK/app-25-refresh.aot -jar $(extracted)" ;;
+		image) echo "docker run --rm --network host --read-only --tmpfs /tmp --memory 512m ${IMAGE:-message-consumer:startup}" ;;
 		*) echo "unknown variant $1" >&2; exit 1 ;;
 	esac
 }
@@ -109,6 +116,8 @@ train() {
 	case "$variant" in
 		jdk17-cds) archive="$WORK/app-17.jsa"; flags="$JAVA17/bin/java -Xmx256m -XX:ArchiveClassesAtExit=$archive -jar $(extracted)" ;;
 		jdk25-aot) archive="$WORK/app-25.aot"; flags="$JAVA25/bin/java -Xmx256m -XX:AOTCacheOutput=$archive -jar $(extracted)" ;;
+		jdk25-aot-refresh) archive="$WORK/app-25-refresh.aot"
+			flags="$JAVA25/bin/java -Xmx256m -XX:AOTCacheOutput=$archive -Dspring.context.exit=onRefresh -jar $(extracted)" ;;
 		*) return 0 ;;
 	esac
 	if [ -f "$archive" ] && [ "$archive" -nt "$JAR" ]; then
