@@ -74,7 +74,7 @@ class RedisTlsIntegrationTests {
 		await().atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> "UP".equals(this.service.health("liveness"))
-					&& this.service.log().contains("Pipeline warmed up"));
+					&& this.service.log().contains("Started ConsumerApplication"));
 		// Past start-up: from here on the service only retries.
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.service.log().contains("Redis TLS handshake failed"));
 		long handshakesBefore = failedHandshakes();

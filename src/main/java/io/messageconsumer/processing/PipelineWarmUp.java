@@ -1,6 +1,8 @@
 package io.messageconsumer.processing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
@@ -17,7 +19,9 @@ import io.messageconsumer.message.Envelope;
  * handled type through decoding, routing, binding and validation, but no handler and no
  * listener, so that the JIT has compiled that path before the first real burst arrives (a cold
  * consumer reads several times slower, and a pub/sub burst does not wait for it). Every source
- * runs it before it starts consuming; it runs once, whichever source comes first.
+ * runs it before it starts consuming; it runs once, whichever source comes first. The pub/sub
+ * source sends the same messages through Redis instead ({@link #bodies}, {@link #warm}), so that
+ * the client's and the listener's path gets warm too, and falls back to this one.
  */
 public final class PipelineWarmUp {
 
@@ -56,26 +60,52 @@ public final class PipelineWarmUp {
 	 * @return how many messages ran
 	 */
 	public int run(int messagesPerType) {
-		int ran = 0;
+		List<byte[]> bodies = bodies(messagesPerType);
+		bodies.forEach(this::warm);
+		return bodies.size();
+	}
+
+	/**
+	 * The synthetic messages of a warm-up, {@value #MESSAGES_PER_TYPE} of each handled type.
+	 * @return their bodies
+	 */
+	public List<byte[]> bodies() {
+		return bodies(MESSAGES_PER_TYPE);
+	}
+
+	/**
+	 * The synthetic messages: for each handled type in turn, an envelope with an id and a time.
+	 * @param messagesPerType how many messages of each type
+	 * @return their bodies
+	 */
+	public List<byte[]> bodies(int messagesPerType) {
+		List<byte[]> bodies = new ArrayList<>();
 		for (String type : this.router.types()) {
-			MessageHandler<Object> handler = this.router.route(type);
 			for (int i = 0; i < messagesPerType; i++) {
-				byte[] body = ("{\"type\":\"" + type + "\",\"id\":\"warm-up-" + i
-						+ "\",\"time\":\"2026-01-01T00:00:00.000001Z\"}").getBytes(StandardCharsets.UTF_8);
-				try {
-					Envelope envelope = this.decoder.decode(body);
-					if (handler.orderingKey() != null) {
-						this.decoder.payloadMemberText(envelope, handler.orderingKey());
-					}
-					this.binder.bind(envelope, handler.payloadType());
-				}
-				catch (RuntimeException ex) {
-					// a type whose payload needs more than an id: the rejection path gets warm instead
-				}
-				ran++;
+				bodies.add(("{\"type\":\"" + type + "\",\"id\":\"warm-up-" + i
+						+ "\",\"time\":\"2026-01-01T00:00:00.000001Z\"}").getBytes(StandardCharsets.UTF_8));
 			}
 		}
-		return ran;
+		return bodies;
+	}
+
+	/**
+	 * Decode, route, bind and validate one message, never handling it; a message the pipeline would
+	 * reject warms the rejection path instead.
+	 * @param body the message
+	 */
+	public void warm(byte[] body) {
+		try {
+			Envelope envelope = this.decoder.decode(body);
+			MessageHandler<Object> handler = this.router.route(envelope.type());
+			if (handler.orderingKey() != null) {
+				this.decoder.payloadMemberText(envelope, handler.orderingKey());
+			}
+			this.binder.bind(envelope, handler.payloadType());
+		}
+		catch (RuntimeException ex) {
+			// a type whose payload needs more than an id: the rejection path gets warm instead
+		}
 	}
 
 }

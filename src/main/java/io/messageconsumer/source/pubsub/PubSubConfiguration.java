@@ -1,5 +1,7 @@
 package io.messageconsumer.source.pubsub;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +29,7 @@ import io.messageconsumer.config.ConsumerProperties;
 import io.messageconsumer.config.HealthProperties;
 import io.messageconsumer.source.ConsumerModeCondition;
 import io.messageconsumer.redis.DedicatedConnectionFactory;
+import io.messageconsumer.redis.RedisAsync;
 import io.messageconsumer.processing.lanes.MessageDispatcher;
 import io.messageconsumer.processing.MessagePipeline;
 import io.messageconsumer.support.LogText;
@@ -45,6 +48,12 @@ import io.messageconsumer.support.LogText;
 class PubSubConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PubSubConfiguration.class);
+
+	/** How long Redis may take to accept one batch of warm-up messages. */
+	private static final Duration WARM_UP_BATCH_TIMEOUT = Duration.ofSeconds(5);
+
+	/** How long the warm-up messages may take to come back before the warm-up runs without Redis. */
+	private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
 
 	@Bean(destroyMethod = "close")
 	DedicatedConnectionFactory subscriberConnectionFactory(RedisConnectionFactory connectionFactory) {
@@ -71,14 +80,24 @@ class PubSubConfiguration {
 
 	@Bean
 	PubSubStarter pubSubStarter(RedisMessageListenerContainer redisMessageListenerContainer,
-			DataRedisProperties redisProperties, MessagePipeline pipeline) {
+			DataRedisProperties redisProperties, PubSubWarmUp warmUp,
+			ObjectProvider<SubscriptionMonitor> pubSubSubscriptionMonitor) {
+		// The monitor needs the starter (to resubscribe a zombie), so it is looked up when first subscribed.
 		return new PubSubStarter(redisMessageListenerContainer, redisProperties.getListener().isAutoStartup(),
-				pipeline.warmUp()::runOnce);
+				warmUp::run, () -> pubSubSubscriptionMonitor.ifAvailable(SubscriptionMonitor::check));
 	}
 
 	@Bean
-	PubSubListener pubSubListener(MessageDispatcher dispatcher, CanaryProbe canary) {
-		return new PubSubListener(dispatcher, canary);
+	PubSubListener pubSubListener(MessageDispatcher dispatcher, CanaryProbe canary, PubSubWarmUp warmUp) {
+		return new PubSubListener(dispatcher, canary, warmUp);
+	}
+
+	@Bean
+	PubSubWarmUp pubSubWarmUp(MessagePipeline pipeline, StringRedisTemplate redis, CanaryProbe canary) {
+		byte[] channel = canary.channel().getBytes(StandardCharsets.UTF_8);
+		// Pipelined on the shared connection, a batch at a time; the subscriber's connection only receives.
+		return new PubSubWarmUp(pipeline.warmUp(), (bodies) -> RedisAsync.callAll(redis, WARM_UP_BATCH_TIMEOUT,
+				(commands) -> bodies.stream().map((body) -> commands.publish(channel, body)).toList()), WARM_UP_TIMEOUT);
 	}
 
 	@Bean
@@ -94,12 +113,12 @@ class PubSubConfiguration {
 	@Bean
 	SubscriptionMonitor pubSubSubscriptionMonitor(RedisMessageListenerContainer redisMessageListenerContainer,
 			StringRedisTemplate redis, ConsumerInstance instance, ConsumerProperties properties, CanaryProbe canary,
-			PubSubListener listener, PubSubStarter starter, ShardSubscriber shardSubscriber, ShardTopology shardTopology,
-			ShardCanaries shardCanaries, MeterRegistry meters) {
+			PubSubListener listener, PubSubStarter starter, PubSubWarmUp warmUp, ShardSubscriber shardSubscriber,
+			ShardTopology shardTopology, ShardCanaries shardCanaries, MeterRegistry meters) {
 		return new SubscriptionMonitor(redisMessageListenerContainer, redis, instance.clientName(),
-				properties.channels(), properties.patterns(), canary, listener::lastMessageNanos, starter::resubscribe,
-				new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries, shardSubscriber::problem,
-						shardSubscriber::reconcile),
+				properties.channels(), properties.patterns(), canary, warmUp::isWarm, listener::lastMessageNanos,
+				starter::resubscribe, new ShardHealth(shardSubscriber.channels(), shardTopology, shardCanaries,
+						shardSubscriber::problem, shardSubscriber::reconcile),
 				meters);
 	}
 

@@ -11,7 +11,8 @@ import io.messageconsumer.processing.lanes.MessageDispatcher;
 /**
  * Receives pub/sub messages on the Redis connection's thread and hands them to the
  * dispatcher's bounded stage at once, whether they came on a channel, a pattern or a shard channel
- * ({@code SSUBSCRIBE}). Canary probes are answered here and go no further.
+ * ({@code SSUBSCRIBE}). Canary probes are answered here and go no further, and so are the warm-up
+ * messages that come back on the canary channel ({@link PubSubWarmUp}).
  */
 class PubSubListener implements MessageListener {
 
@@ -21,6 +22,8 @@ class PubSubListener implements MessageListener {
 
 	private final CanaryProbe canary;
 
+	private final PubSubWarmUp warmUp;
+
 	private final ChannelName channelName = new ChannelName();
 
 	private final ChannelName patternName = new ChannelName();
@@ -29,9 +32,10 @@ class PubSubListener implements MessageListener {
 
 	private volatile long lastMessageNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
-	PubSubListener(MessageDispatcher dispatcher, CanaryProbe canary) {
+	PubSubListener(MessageDispatcher dispatcher, CanaryProbe canary, PubSubWarmUp warmUp) {
 		this.dispatcher = dispatcher;
 		this.canary = canary;
+		this.warmUp = warmUp;
 	}
 
 	/** When the last real message arrived, in {@link System#nanoTime()} terms. */
@@ -44,7 +48,13 @@ class PubSubListener implements MessageListener {
 		// getChannel() copies the array: ask once.
 		byte[] channelBytes = message.getChannel();
 		if (this.canary.isCanary(channelBytes)) {
-			this.canary.received(message.getBody());
+			byte[] body = message.getBody();
+			if (PubSubWarmUp.isWarmUp(body)) {
+				this.warmUp.received(body);
+			}
+			else {
+				this.canary.received(body);
+			}
 			return;
 		}
 		this.lastMessageNanos = System.nanoTime();

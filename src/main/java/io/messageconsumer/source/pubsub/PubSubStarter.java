@@ -17,9 +17,10 @@ import io.messageconsumer.support.BackOffs;
  * <p>
  * The container's own start fails the application when Redis is unreachable at that moment;
  * a consumer must instead start, report itself not ready, and subscribe as soon as Redis
- * answers. Honours {@code spring.data.redis.listener.auto-startup}. Before its first subscription
- * it warms the pipeline up, so a burst published the moment the service is ready meets compiled
- * code.
+ * answers. Honours {@code spring.data.redis.listener.auto-startup}. Once first subscribed it warms
+ * the path up through Redis ({@link PubSubWarmUp}), so a burst published the moment the service is
+ * ready meets compiled code, and then has the subscription checked at once: readiness follows
+ * within a Redis round trip rather than at the next periodic check (up to 2 s later).
  */
 class PubSubStarter implements SmartLifecycle {
 
@@ -34,14 +35,22 @@ class PubSubStarter implements SmartLifecycle {
 
 	private final Runnable warmUp;
 
-	private volatile boolean warm;
+	private final Runnable subscribed;
 
 	private volatile Thread thread;
 
-	PubSubStarter(RedisMessageListenerContainer container, boolean autoStartup, Runnable warmUp) {
+	/**
+	 * Create the starter.
+	 * @param container the listener container to start
+	 * @param autoStartup whether to start with the application
+	 * @param warmUp run after each successful start of the container (it warms up once)
+	 * @param subscribed run after each successful start of the container
+	 */
+	PubSubStarter(RedisMessageListenerContainer container, boolean autoStartup, Runnable warmUp, Runnable subscribed) {
 		this.container = container;
 		this.autoStartup = autoStartup;
 		this.warmUp = warmUp;
+		this.subscribed = subscribed;
 	}
 
 	@Override
@@ -54,11 +63,6 @@ class PubSubStarter implements SmartLifecycle {
 	}
 
 	private void subscribe() {
-		if (!this.warm) {
-			// Before the first subscription: readiness waits for it, and no burst meets a cold pipeline.
-			this.warmUp.run();
-			this.warm = true;
-		}
 		BackOffExecution backOff = RETRY.start();
 		while (!Thread.currentThread().isInterrupted()) {
 			long wait = backOff.nextBackOff();
@@ -66,6 +70,9 @@ class PubSubStarter implements SmartLifecycle {
 				this.container.start();
 				if (this.container.isRunning()) {
 					logger.info("Pub/sub listener container started");
+					// Subscribed, so nothing published from now on is lost; readiness waits for the warm-up.
+					this.warmUp.run();
+					this.subscribed.run();
 					return;
 				}
 			}

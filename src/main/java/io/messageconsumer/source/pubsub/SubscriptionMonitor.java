@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Gauge;
@@ -46,6 +47,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	/** Messages seen this recently mean the subscription delivers, whatever the canary says. */
 	private static final Duration RECENT_TRAFFIC = Duration.ofSeconds(3);
 
+	/** Subscribed, but not consuming yet: the warm-up through Redis runs (PubSubWarmUp). */
+	private static final String WARMING_UP = "warming up through Redis";
+
 	private final RedisMessageListenerContainer container;
 
 	private final StringRedisTemplate redis;
@@ -53,6 +57,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private final SubscriberCheck.Subscriptions subscriptions;
 
 	private final CanaryProbe canary;
+
+	private final BooleanSupplier warm;
 
 	private final LongSupplier lastMessageNanos;
 
@@ -70,12 +76,13 @@ class SubscriptionMonitor implements SourceStatus.Source {
 	private int failingWhileReachable;
 
 	SubscriptionMonitor(RedisMessageListenerContainer container, StringRedisTemplate redis, String clientName,
-			List<String> channels, List<String> patterns, CanaryProbe canary, LongSupplier lastMessageNanos,
-			Runnable resubscribe, ShardHealth shards, MeterRegistry meters) {
+			List<String> channels, List<String> patterns, CanaryProbe canary, BooleanSupplier warm,
+			LongSupplier lastMessageNanos, Runnable resubscribe, ShardHealth shards, MeterRegistry meters) {
 		this.container = container;
 		this.redis = redis;
 		this.subscriptions = new SubscriberCheck.Subscriptions(clientName, channels, patterns);
 		this.canary = canary;
+		this.warm = warm;
 		this.lastMessageNanos = lastMessageNanos;
 		this.resubscribe = resubscribe;
 		this.shards = shards;
@@ -100,8 +107,9 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		return PubSubListener.SOURCE;
 	}
 
+	/** Check now: every 2 s, and right after the container has subscribed. */
 	@Scheduled(fixedDelay = 2000)
-	void check() {
+	synchronized void check() {
 		List<RedisClientInfo> clients;
 		try {
 			clients = this.redis
@@ -157,7 +165,7 @@ class SubscriptionMonitor implements SourceStatus.Source {
 			canaryProblem = null;
 		}
 		String problem = !fresh ? "subscription check is stale" : (check.problem() != null) ? check.problem()
-				: !listening ? "listener container is not listening"
+				: !listening ? "listener container is not listening" : !this.warm.getAsBoolean() ? WARMING_UP
 						: (canaryProblem != null) ? canaryProblem : this.shards.problem(isBacklogged(check));
 		long softLimit = this.outputBufferLimit.softLimitBytes();
 		boolean bufferFilling = outputBufferBytes() > softLimit / 2;
@@ -167,7 +175,8 @@ class SubscriptionMonitor implements SourceStatus.Source {
 		String state = switch (level) {
 			case CONSUMING -> "consuming";
 			case DEGRADED -> "backlogged";
-			case DOWN -> (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering"
+			case DOWN -> problem.equals(WARMING_UP) ? "warming up"
+					: (canaryProblem != null && problem.equals(canaryProblem)) ? "not delivering"
 					: this.shards.isHeldProblem(problem) ? "degraded"
 							: this.shards.isCanaryProblem(problem) ? "not delivering" : check.state();
 		};
