@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -57,6 +58,15 @@ class TracingIntegrationTests {
 	@AfterAll
 	static void stopZipkin() {
 		zipkin.close();
+	}
+
+	/**
+	 * Publish only once ready: in one fresh-clone run a message published while the warm-up through
+	 * Redis still ran was processed without its span (not understood yet; docs/tracing-and-logs.md).
+	 */
+	@BeforeEach
+	void awaitReady() {
+		this.service.awaitReady(Duration.ofSeconds(30));
 	}
 
 	@DynamicPropertySource
