@@ -193,27 +193,25 @@ final class StreamScenarios {
 
 	/** Wait until the group acknowledged the entries, or the count stops moving for 5 s. */
 	private static Drained drain(List<ServiceConsumer> group, long ackedBefore, long expected) throws Exception {
-		long acked = acknowledged(group);
-		long lastChange = System.nanoTime();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-		while (acked - ackedBefore < expected && System.nanoTime() < deadline
-				&& System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(5)) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-			long next = acknowledged(group);
-			if (next != acked) {
-				lastChange = System.nanoTime();
-			}
-			acked = next;
-		}
-		return new Drained(acked, lastChange);
+		long lastChange = settle(() -> acknowledged(group) - ackedBefore, expected, TimeUnit.SECONDS.toNanos(5));
+		return new Drained(acknowledged(group), lastChange);
 	}
 
 	private static long settle(Count outcomes, long expected) throws Exception {
-		long last = outcomes.get();
+		return settle(outcomes, expected, TimeUnit.SECONDS.toNanos(3));
+	}
+
+	/**
+	 * Wait until a count reaches what is expected, or stops moving for a while (at most 180 s).
+	 * @return when it last moved ({@link System#nanoTime()})
+	 */
+	private static long settle(Count count, long expected, long quietNanos) throws Exception {
+		long last = count.get();
 		long lastChange = System.nanoTime();
-		while (last < expected && System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(3)) {
+		long deadline = lastChange + TimeUnit.SECONDS.toNanos(180);
+		while (last < expected && System.nanoTime() < deadline && System.nanoTime() - lastChange < quietNanos) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-			long next = outcomes.get();
+			long next = count.get();
 			if (next != last) {
 				lastChange = System.nanoTime();
 			}
