@@ -32,6 +32,10 @@ public final class Bench {
 	/** The pub/sub variants of scenarios (a) to (c). */
 	private static final List<Variant> PUBSUB = List.of(Variant.BASELINE, Variant.PIPELINE, Variant.ORDER);
 
+	/** The variants of scenario (b): tracing's cost is measured at the steady rate. */
+	private static final List<Variant> STEADY = List.of(Variant.BASELINE, Variant.PIPELINE, Variant.ORDER,
+			Variant.TRACED);
+
 	private final Options options;
 
 	private final LocalRedis redis;
@@ -41,6 +45,8 @@ public final class Bench {
 	private final Results results = new Results();
 
 	private int runs;
+
+	private TraceSink traceSink;
 
 	private Bench(Options options, LocalRedis redis, Publisher publisher) {
 		this.options = options;
@@ -80,26 +86,36 @@ public final class Bench {
 		long started = System.nanoTime();
 		try (LocalRedis redis = LocalRedis.start(); Publisher publisher = new Publisher(redis.url(), 2)) {
 			Bench bench = new Bench(options, redis, publisher);
+			StartupScenarios startup = new StartupScenarios(options, redis.url(), bench);
 			if (options.stream()) {
 				new StreamScenarios(options, redis, publisher, bench.results, bench::nextRunId).run();
+			}
+			else if (options.startup()) {
+				startup.run();
 			}
 			else {
 				bench.run();
 			}
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			Path out = Path.of(options.out());
+			String previous = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n";
 			String report;
 			if (options.stream()) {
 				String section = bench.results.streamMarkdown(options, took, LocalDate.now());
-				report = Results.withStreamSection(Files.exists(out) ? Files.readString(out) : "# Benchmarks\n", section);
+				report = Results.Section.STREAM.replaceIn(previous, section);
+				System.out.println(section);
+			}
+			else if (options.startup()) {
+				String section = startup.markdown(took, LocalDate.now());
+				report = Results.Section.STARTUP.replaceIn(previous, section);
 				System.out.println(section);
 			}
 			else {
-				String previous = Files.exists(out) ? Files.readString(out) : "";
-				report = Results.withStreamSection(bench.results.markdown(options, redis.version(), took, LocalDate.now()),
-						Results.streamSection(previous));
-				// Hand-written notes (earlier runs, profiles) survive a new run.
-				report = Results.withNotesSection(report, Results.notesSection(previous));
+				report = bench.results.markdown(options, redis.version(), took, LocalDate.now());
+				// The other modes' sections and the hand-written notes (earlier runs, profiles) survive a new run.
+				for (Results.Section section : Results.Section.values()) {
+					report = section.replaceIn(report, section.in(previous));
+				}
 				System.out.println(report);
 			}
 			Files.writeString(out, report);
@@ -117,12 +133,16 @@ public final class Bench {
 				this.redis.flushAll();
 			}
 		}
-		for (Variant variant : PUBSUB) {
+		for (Variant variant : STEADY) {
 			try (Consumer consumer = start(variant)) {
 				warmUp(consumer, variant);
 				steady(consumer, variant, "b steady 10k/s", this.options.steadyRate(), true);
 			}
 			this.redis.flushAll();
+		}
+		if (this.traceSink != null) {
+			this.results.spansExported(this.traceSink.posts(), this.traceSink.bytes());
+			this.traceSink.close();
 		}
 		for (Variant variant : PUBSUB) {
 			// Start at 70% of the slowest warm burst; go up by a quarter while clean, down by 30% until clean.
@@ -146,12 +166,24 @@ public final class Bench {
 
 	private Consumer start(Variant variant) throws Exception {
 		List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"));
-		Consumer consumer = (variant == Variant.BASELINE)
-				? new BaselineConsumer(java, this.options.benchJar(), this.redis.url(), CHANNEL)
-				: new ServiceConsumer(java, this.options.serviceJar(), this.redis.url(), CHANNEL, variant.kind().name()
-					.toLowerCase());
+		String type = variant.kind().name().toLowerCase();
+		Consumer consumer = switch (variant) {
+			case BASELINE -> new BaselineConsumer(java, this.options.benchJar(), this.redis.url(), CHANNEL);
+			case TRACED -> new ServiceConsumer(java, this.options.serviceJar(), this.redis.url(), CHANNEL, type,
+					"--management.tracing.export.enabled=true",
+					"--management.tracing.export.zipkin.endpoint=" + traceSink().endpoint(),
+					"--management.tracing.sampling.probability=0.1");
+			default -> new ServiceConsumer(java, this.options.serviceJar(), this.redis.url(), CHANNEL, type);
+		};
 		consumer.awaitReady(Duration.ofSeconds(120));
 		return consumer;
+	}
+
+	private TraceSink traceSink() throws IOException {
+		if (this.traceSink == null) {
+			this.traceSink = new TraceSink();
+		}
+		return this.traceSink;
 	}
 
 	private void warmUp(Consumer consumer, Variant variant) throws Exception {
@@ -162,7 +194,12 @@ public final class Bench {
 	}
 
 	private Results.Row burst(Consumer consumer, Variant variant, String scenario, int round) throws Exception {
-		return measure(consumer, variant, scenario + " (round " + round + ")",
+		return burst(consumer, variant, scenario + " (round " + round + ")");
+	}
+
+	/** A burst of the options' size, as fast as the publisher goes, measured as one row. */
+	Results.Row burst(Consumer consumer, Variant variant, String scenario) throws Exception {
+		return measure(consumer, variant, scenario,
 				() -> this.publisher.burst(CHANNEL, variant.kind(), nextRunId(), this.options.burst()), false);
 	}
 
@@ -181,6 +218,7 @@ public final class Bench {
 		Consumer.Counts before = consumer.counts();
 		long cpuBefore = consumer.process().cpuMicros();
 		long disconnectsBefore = this.redis.outputBufferDisconnects();
+		long redisCpuBefore = this.redis.cpuMicros();
 		long started = System.nanoTime();
 		Publisher.Result published = load.publish();
 		Settled settled = settle(consumer, before, published);
@@ -191,7 +229,8 @@ public final class Bench {
 		Results.Row row = new Results.Row(scenario, variant, published.published(), published.perSecond(),
 				counts, disconnected, counts.outcomes() * 1e9 / Math.max(1, settled.lastChangeNanos() - started),
 				(counts.outcomes() > 0) ? (double) cpu / counts.outcomes() : 0, consumer.process().peakRssMiB(),
-				consumer.process().peakThreads(), percentiles);
+				consumer.process().peakThreads(), percentiles)
+			.withRedisCpu((double) (this.redis.cpuMicros() - redisCpuBefore) / Math.max(1, counts.outcomes()));
 		this.results.add(row);
 		System.out.println(row.line());
 		return row;
@@ -253,6 +292,7 @@ public final class Bench {
 		BASELINE("bare Lettuce + Jackson (baseline)", Publisher.Kind.BENCH),
 		PIPELINE("service, no-op `bench` handler", Publisher.Kind.BENCH),
 		ORDER("service, real `order` handler", Publisher.Kind.ORDER),
+		TRACED("service, no-op `bench` handler, tracing export on, sampling 0.1", Publisher.Kind.BENCH),
 		STREAM("service, stream mode (consumer group), no-op `bench` handler", Publisher.Kind.BENCH);
 
 		private final String label;
@@ -286,9 +326,13 @@ public final class Bench {
 	 * @param rateAttempts how many rates scenario (c) tries per variant
 	 * @param command the command line, for the report
 	 * @param stream run scenario (d), stream mode and scale-out, only
+	 * @param startup run the start-up scenario only
+	 * @param jdk17 the JDK 17 home of the start-up scenario
+	 * @param jdk25 the JDK 25 home of the start-up scenario
 	 */
 	record Options(String serviceJar, String benchJar, String out, long burst, int rounds, int steadyRate,
-			Duration steadyDuration, int rateAttempts, String command, boolean stream) {
+			Duration steadyDuration, int rateAttempts, String command, boolean stream, boolean startup, String jdk17,
+			String jdk25) {
 
 		static Options parse(String[] args) {
 			Map<String, String> values = new LinkedHashMap<>();
@@ -298,11 +342,15 @@ public final class Bench {
 			}
 			boolean quick = values.containsKey("quick");
 			boolean stream = values.containsKey("stream");
+			boolean startup = values.containsKey("startup");
 			return new Options(values.getOrDefault("service-jar", "target/message-consumer-0.1.0-SNAPSHOT.jar"),
 					values.getOrDefault("bench-jar", "bench/target/bench.jar"),
 					values.getOrDefault("out", quick ? "target/BENCHMARKS-quick.md" : "BENCHMARKS.md"),
 					quick ? 100_000 : 1_000_000, quick ? 1 : 2, 10_000, Duration.ofSeconds(quick ? 5 : 30),
-					quick ? 2 : 3, "scripts/bench.sh" + (quick ? " --quick" : "") + (stream ? " --stream" : ""), stream);
+					quick ? 2 : 3, "scripts/bench.sh" + (quick ? " --quick" : "") + (stream ? " --stream" : "")
+							+ (startup ? " --startup" : ""),
+					stream, startup, values.getOrDefault("jdk17", "/usr/lib/jvm/java-17-openjdk-amd64"),
+					values.getOrDefault("jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 		}
 
 	}

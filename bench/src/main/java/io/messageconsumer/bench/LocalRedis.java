@@ -94,6 +94,22 @@ final class LocalRedis implements AutoCloseable {
 	}
 
 	/**
+	 * Redis's own CPU so far ({@code used_cpu_user} plus {@code used_cpu_sys} of {@code INFO cpu}).
+	 * @return microseconds
+	 * @throws IOException when redis-cli cannot run
+	 * @throws InterruptedException when interrupted
+	 */
+	long cpuMicros() throws IOException, InterruptedException {
+		double seconds = 0;
+		for (String line : cli("INFO", "cpu").split("\r?\n")) {
+			if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+				seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+			}
+		}
+		return Math.round(seconds * 1e6);
+	}
+
+	/**
 	 * Zero the command statistics ({@code CONFIG RESETSTAT}).
 	 * @throws IOException when redis-cli cannot run
 	 * @throws InterruptedException when interrupted

@@ -9,15 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import java.util.function.Predicate;
 
 /** The rows measured, the targets checked against them, and the Markdown report. */
 final class Results {
 
 	private final List<Row> rows = new ArrayList<>();
 
+	private String spansExported = "";
+
 	void add(Row row) {
 		this.rows.add(row);
+	}
+
+	/** What the traced variant's spans came to, at the trace sink. */
+	void spansExported(long posts, long bytes) {
+		this.spansExported = String.format(Locale.ROOT, "%,d span batches, %,d KiB", posts, bytes / 1024);
 	}
 
 	/** Scenario (c) starts at 70% of the variant's slowest warm burst, rounded down to 5,000. */
@@ -50,16 +56,19 @@ final class Results {
 	 * @param shares outcomes per replica (stream mode), or empty
 	 * @param readsPerThousand {@code XREADGROUP} round trips per 1,000 acknowledged entries (stream mode), or NaN
 	 * @param acksPerThousand {@code XACK} round trips per 1,000 acknowledged entries (stream mode), or NaN
+	 * @param redisCpuMicrosPerMessage Redis's own CPU per outcome over the run, or NaN
 	 */
 	record Row(String scenario, Bench.Variant variant, long published, double publishedPerSecond, Consumer.Counts counts,
 			boolean disconnected, double consumedPerSecond, double cpuMicrosPerMessage, long peakRssMiB, int peakThreads,
-			Consumer.Latency latency, long acknowledged, String shares, double readsPerThousand, double acksPerThousand) {
+			Consumer.Latency latency, long acknowledged, String shares, double readsPerThousand, double acksPerThousand,
+			double redisCpuMicrosPerMessage) {
 
 		Row(String scenario, Bench.Variant variant, long published, double publishedPerSecond, Consumer.Counts counts,
 				boolean disconnected, double consumedPerSecond, double cpuMicrosPerMessage, long peakRssMiB,
 				int peakThreads, Consumer.Latency latency, long acknowledged, String shares) {
 			this(scenario, variant, published, publishedPerSecond, counts, disconnected, consumedPerSecond,
-					cpuMicrosPerMessage, peakRssMiB, peakThreads, latency, acknowledged, shares, Double.NaN, Double.NaN);
+					cpuMicrosPerMessage, peakRssMiB, peakThreads, latency, acknowledged, shares, Double.NaN, Double.NaN,
+					Double.NaN);
 		}
 
 		Row(String scenario, Bench.Variant variant, long published, double publishedPerSecond, Consumer.Counts counts,
@@ -73,7 +82,14 @@ final class Results {
 		Row withRoundTrips(double reads, double acks) {
 			return new Row(this.scenario, this.variant, this.published, this.publishedPerSecond, this.counts,
 					this.disconnected, this.consumedPerSecond, this.cpuMicrosPerMessage, this.peakRssMiB, this.peakThreads,
-					this.latency, this.acknowledged, this.shares, reads, acks);
+					this.latency, this.acknowledged, this.shares, reads, acks, this.redisCpuMicrosPerMessage);
+		}
+
+		/** This row with Redis's own CPU per message over the run. */
+		Row withRedisCpu(double micros) {
+			return new Row(this.scenario, this.variant, this.published, this.publishedPerSecond, this.counts,
+					this.disconnected, this.consumedPerSecond, this.cpuMicrosPerMessage, this.peakRssMiB, this.peakThreads,
+					this.latency, this.acknowledged, this.shares, this.readsPerThousand, this.acksPerThousand, micros);
 		}
 
 		/** Published minus outcomes, plus dead letters the consumer had to drop. */
@@ -86,10 +102,12 @@ final class Results {
 		}
 
 		String line() {
-			return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %,d | %s | %,.0f | %.2f | %d | %d | %s |",
+			return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %,d | %s | %,.0f | %.2f | %s | %d | %d | %s |",
 					this.scenario, this.variant.label(), this.published, this.counts.received(), this.counts.processed(),
 					lost(), this.counts.overflowed(), this.disconnected ? "**yes**" : "no", this.consumedPerSecond,
-					this.cpuMicrosPerMessage, this.peakRssMiB, this.peakThreads, latencyText());
+					this.cpuMicrosPerMessage, Double.isNaN(this.redisCpuMicrosPerMessage) ? ""
+							: String.format(Locale.ROOT, "%.2f", this.redisCpuMicrosPerMessage),
+					this.peakRssMiB, this.peakThreads, latencyText());
 		}
 
 		private String latencyText() {
@@ -121,59 +139,57 @@ final class Results {
 		md.append("- Consumers: each variant in a JVM of its own, the service with `-Xmx256m`; alternated per round\n\n");
 		md.append("## Targets\n\n");
 		md.append("| target | measured | met |\n|---|---|---|\n");
-		targets(md);
+		new PubSubTargets(this.rows, this.spansExported).write(md);
 		md.append("\n## All runs\n\n");
 		md.append("`lost` = published minus outcomes, plus dead letters the service had to drop (`consumer.dead.letters.dropped`); `overflowed` = dead-lettered `overflow` (kept, replayable); ")
 			.append("`disconnected` = Redis cut the reader for its output buffer (from the Redis log) or the consumer ")
 			.append("reconnected; msg/s = outcomes per second from the first publish to the last outcome; CPU = consumer ")
-			.append("process CPU (user + system) per outcome; latency = publish `time` to outcome, p50 / p99 / p99.9 (the baseline: ")
+			.append("process CPU (user + system) per outcome; Redis CPU = `redis-server`'s own (`INFO cpu`) per outcome over the run; latency = publish `time` to outcome, p50 / p99 / p99.9 (the baseline: ")
 			.append("exact, from every message; the service: from its `consumer.delivery.latency` histogram buckets, ")
 			.append("interpolated within a bucket).\n\n");
 		md.append("| scenario | variant | published | received | processed | lost | overflowed | disconnected | msg/s | ")
-			.append("CPU µs/msg | peak RSS MiB | peak threads | latency |\n");
-		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+			.append("CPU µs/msg | Redis CPU µs/msg | peak RSS MiB | peak threads | latency |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		this.rows.forEach((row) -> md.append(row.line()).append('\n'));
 		return md.toString();
 	}
 
-	private static final String STREAM_BEGIN = "<!-- stream mode: scripts/bench.sh --stream -->";
+	/** A section of {@code BENCHMARKS.md} that one mode of the benchmark writes and the others keep. */
+	enum Section {
 
-	private static final String STREAM_END = "<!-- end of stream mode -->";
+		STREAM("<!-- stream mode: scripts/bench.sh --stream -->", "<!-- end of stream mode -->"),
+		STARTUP("<!-- start-up: scripts/bench.sh --startup -->", "<!-- end of start-up -->"),
+		NOTES("<!-- notes: kept by scripts/bench.sh -->", "<!-- end of notes -->");
 
-	/** The stream-mode section of a report, or an empty string. */
-	static String streamSection(String report) {
-		int begin = report.indexOf(STREAM_BEGIN);
-		int end = report.indexOf(STREAM_END);
-		return (begin >= 0 && end > begin) ? report.substring(begin, end + STREAM_END.length()) + "\n" : "";
-	}
+		final String begin;
 
-	/** The report with its stream-mode section replaced by the given one (appended when it has none). */
-	static String withStreamSection(String report, String section) {
-		String current = streamSection(report);
-		if (!current.isEmpty()) {
-			return report.replace(current, section);
+		final String end;
+
+		Section(String begin, String end) {
+			this.begin = begin;
+			this.end = end;
 		}
-		return section.isEmpty() ? report : report.stripTrailing() + "\n\n" + section;
-	}
 
-	private static final String NOTES_BEGIN = "<!-- notes: kept by scripts/bench.sh -->";
+		/** This section of a report, or an empty string. */
+		String in(String report) {
+			int from = report.indexOf(this.begin);
+			int to = report.indexOf(this.end);
+			return (from >= 0 && to > from) ? report.substring(from, to + this.end.length()) + "\n" : "";
+		}
 
-	private static final String NOTES_END = "<!-- end of notes -->";
+		/** The report with this section replaced by the given one (appended when it has none). */
+		String replaceIn(String report, String section) {
+			String current = in(report);
+			if (!current.isEmpty()) {
+				return report.replace(current, section);
+			}
+			return section.isEmpty() ? report : report.stripTrailing() + "\n\n" + section;
+		}
 
-	/** The hand-written notes section of a report, or an empty string. */
-	static String notesSection(String report) {
-		int begin = report.indexOf(NOTES_BEGIN);
-		int end = report.indexOf(NOTES_END);
-		return (begin >= 0 && end > begin) ? report.substring(begin, end + NOTES_END.length()) + "\n" : "";
-	}
-
-	/** The report with the given notes section appended (it has none of its own). */
-	static String withNotesSection(String report, String section) {
-		return section.isEmpty() ? report : report.stripTrailing() + "\n\n" + section;
 	}
 
 	String streamMarkdown(Bench.Options options, Duration took, LocalDate date) {
-		StringBuilder md = new StringBuilder(STREAM_BEGIN).append("\n");
+		StringBuilder md = new StringBuilder(Section.STREAM.begin).append("\n");
 		md.append("## Stream mode and scale-out (scenario d)\n\n");
 		md.append("Produced by `").append(options.command()).append("` on ").append(date).append(" in ")
 			.append(took.toSeconds()).append(" s, JDK ").append(System.getProperty("java.version")).append(", on ")
@@ -227,94 +243,24 @@ final class Results {
 							"%.1f / %.1f", row.readsPerThousand(), row.acksPerThousand()),
 					row.peakRssMiB(), row.peakThreads()));
 		}
-		return md.append(STREAM_END).append("\n").toString();
+		return md.append(Section.STREAM.end).append("\n").toString();
 	}
 
 	private Row first(java.util.function.Predicate<Row> filter) {
 		return this.rows.stream().filter(filter).findFirst().orElse(null);
 	}
 
-	private void targets(StringBuilder md) {
-		double ratio = ratio("a warm", Bench.Variant.PIPELINE, Bench.Variant.BASELINE);
-		target(md, "(a) no-op pipeline ≥ 0.80x the baseline's msg/s, warm 1M burst",
-				String.format(Locale.ROOT, "%.2fx (mean of the rounds' ratios)", ratio), ratio >= 0.8);
-		List<Row> warm = select((row) -> row.variant() == Bench.Variant.PIPELINE && row.scenario().startsWith("a warm"));
-		target(md, "(a) no-op pipeline: zero lost, zero overflowed, no disconnect, warm burst", summary(warm),
-				!warm.isEmpty() && warm.stream().allMatch(Row::clean));
-		List<Row> cold = select((row) -> row.variant() == Bench.Variant.PIPELINE && row.scenario().startsWith("a' cold"));
-		target(md, "(a') cold start: a burst published the moment readiness is `UP` loses nothing", summary(cold),
-				!cold.isEmpty() && cold.stream().allMatch((row) -> row.lost() == 0 && !row.disconnected()));
-		Row baseline = first("b steady", Bench.Variant.BASELINE);
-		Row pipeline = first("b steady", Bench.Variant.PIPELINE);
-		if (baseline != null && pipeline != null && baseline.latency().p99() > 0) {
-			double p99 = (double) pipeline.latency().p99() / baseline.latency().p99();
-			target(md, "(b) 10k msg/s: p99 within 1.5x of the baseline's", String.format(Locale.ROOT, "%.2fx (%d µs vs %d µs)",
-					p99, pipeline.latency().p99(), baseline.latency().p99()), p99 <= 1.5);
-			double core = pipeline.cpuMicrosPerMessage() * 10_000 / 1e6;
-			target(md, "(b) 10k msg/s under 20% of a core", String.format(Locale.ROOT, "%.0f%% of a core", core * 100),
-					core < 0.2);
-		}
-		Row order = bestClean(Bench.Variant.ORDER);
-		target(md, "(c) real `order` handler ≥ 50,000 orders/s with zero loss for the steady run",
-				(order != null) ? String.format(Locale.ROOT, "%,.0f orders/s clean", order.publishedPerSecond())
-						: "no clean rate found",
-				order != null && order.publishedPerSecond() >= 50_000);
-		long peak = this.rows.stream()
-			.filter((row) -> row.variant() != Bench.Variant.BASELINE && row.scenario().startsWith("c "))
-			.mapToLong(Row::peakRssMiB)
-			.max()
-			.orElse(-1);
-		target(md, "Memory: service RSS under 512 MiB with `-Xmx256m` at its highest sustained rate",
-				peak + " MiB peak", peak > 0 && peak < 512);
-		for (Bench.Variant variant : List.of(Bench.Variant.BASELINE, Bench.Variant.PIPELINE, Bench.Variant.ORDER)) {
-			Row best = bestClean(variant);
-			md.append("| (c) highest clean steady rate, ").append(variant.label()).append(" | ")
-				.append((best != null) ? String.format(Locale.ROOT, "%,.0f msg/s", best.publishedPerSecond()) : "none found")
-				.append(" | (figure) |\n");
-		}
-	}
-
-	private static void target(StringBuilder md, String target, String measured, boolean met) {
+	static void target(StringBuilder md, String target, String measured, boolean met) {
 		md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**not met**")
 			.append(" |\n");
 	}
 
-	private static String summary(List<Row> rows) {
-		return rows.stream()
-			.map((row) -> String.format(Locale.ROOT, "lost %,d, overflowed %,d, %s", row.lost(), row.counts().overflowed(),
-					row.disconnected() ? "disconnected" : "no disconnect"))
-			.reduce((a, b) -> a + "; " + b)
-			.orElse("not run");
-	}
 
-	private double ratio(String scenario, Bench.Variant variant, Bench.Variant reference) {
-		List<Row> ours = select((row) -> row.variant() == variant && row.scenario().startsWith(scenario));
-		List<Row> theirs = select((row) -> row.variant() == reference && row.scenario().startsWith(scenario));
-		int pairs = Math.min(ours.size(), theirs.size());
-		double sum = 0;
-		for (int i = 0; i < pairs; i++) {
-			sum += ours.get(i).consumedPerSecond() / theirs.get(i).consumedPerSecond();
-		}
-		return (pairs > 0) ? sum / pairs : 0;
-	}
 
-	private Row first(String scenario, Bench.Variant variant) {
-		return select((row) -> row.variant() == variant && row.scenario().startsWith(scenario)).stream()
-			.findFirst()
-			.orElse(null);
-	}
 
-	private Row bestClean(Bench.Variant variant) {
-		return select((row) -> row.variant() == variant && row.scenario().startsWith("c ") && row.clean()).stream()
-			.max((a, b) -> Double.compare(a.publishedPerSecond(), b.publishedPerSecond()))
-			.orElse(null);
-	}
 
-	private List<Row> select(Predicate<Row> filter) {
-		return this.rows.stream().filter(filter).toList();
-	}
 
-	private static String machine() {
+	static String machine() {
 		String cpu = "unknown CPU";
 		long memoryKiB = 0;
 		try {

@@ -169,6 +169,17 @@ final class ServiceConsumer implements Consumer {
 		}
 	}
 
+	/**
+	 * When Spring Boot said it had started, in seconds of process time ({@code process running for}).
+	 * @return the seconds, or NaN when the log does not say
+	 * @throws IOException when the log cannot be read
+	 */
+	double bootSeconds() throws IOException {
+		java.util.regex.Matcher started = java.util.regex.Pattern.compile("process running for ([0-9.]+)")
+			.matcher(Files.readString(this.log));
+		return started.find() ? Double.parseDouble(started.group(1)) : Double.NaN;
+	}
+
 	@Override
 	public ProcessStats process() {
 		return this.stats;
