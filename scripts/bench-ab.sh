@@ -6,6 +6,7 @@
 #   scripts/bench-ab.sh BEFORE.jar AFTER.jar [ROUNDS]
 #   KIND=order N=250000 RATE=25000 scripts/bench-ab.sh BEFORE.jar AFTER.jar 2
 #   KIND=order WARM=20000 N=50000 RATE=5000 ...   a smaller warm-up burst, when it would overflow
+#   ARGS_B="--some.property=x" scripts/bench-ab.sh JAR JAR   one jar, B with extra arguments (ARGS_A for A)
 # Needs bench/target/bench.jar (scripts/bench.sh builds it), redis-server, curl, python3. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +26,11 @@ until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 REDIS_PID=$(redis-cli -p "$PORT" info server | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')
 per_message() { python3 -c "print(round(($2 - $1) / $(getconf CLK_TCK) * 1e6 / $N, 2))"; }
 run() {
-	local jar=$1 label=$2
+	local jar=$1 label=$2 args
+	args="ARGS_$label"
+	# shellcheck disable=SC2086
 	java -Xmx256m -jar "$jar" --spring.profiles.active=bench --server.port="$HTTP" \
-		--spring.data.redis.url="redis://127.0.0.1:$PORT" --consumer.channels=bench > "$WORK/service-$label.log" 2>&1 &
+		--spring.data.redis.url="redis://127.0.0.1:$PORT" --consumer.channels=bench ${!args:-} > "$WORK/service-$label.log" 2>&1 &
 	local pid=$!
 	until curl -sf "localhost:$HTTP/actuator/health/readiness" >/dev/null 2>&1; do sleep 0.3; done
 	java -jar "$BENCH" publish "redis://127.0.0.1:$PORT" "$KIND" 0 "$WARM" >/dev/null 2>&1

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * CPU time, peak resident memory and peak thread count of a child process, from {@code /proc}.
@@ -46,10 +47,34 @@ final class ProcessStats implements AutoCloseable {
 
 	/** User plus system CPU time so far, in microseconds (10 ms resolution). */
 	long cpuMicros() {
+		return cpuMicros(Path.of("/proc", Long.toString(this.pid), "stat"));
+	}
+
+	/**
+	 * CPU time so far of the JVM's JIT compiler threads ({@code C1/C2 CompilerThread}), in
+	 * microseconds: what the process still spends compiling rather than consuming.
+	 */
+	long compilerCpuMicros() {
+		long total = 0;
+		try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(this.pid), "task"))) {
+			for (Path task : tasks.toList()) {
+				String name = Files.readString(task.resolve("comm"));
+				if (name.contains("CompilerThre")) {
+					total += Math.max(0, cpuMicros(task.resolve("stat")));
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// the process or a thread is gone
+		}
+		return total;
+	}
+
+	private static long cpuMicros(Path stat) {
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(this.pid), "stat"));
+			String text = Files.readString(stat);
 			// Fields after the command name, which is in parentheses and may hold spaces.
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 			return ticks * 1_000_000 / TICKS_PER_SECOND;
 		}

@@ -61,13 +61,13 @@ final class PubSubTargets {
 				orders != null && orders.publishedPerSecond() >= 50_000);
 		coldAgainstWarm(md);
 		if (traced != null && pipeline != null) {
-			Results.target(md, "Tracing export on, sampling 0.1, at 10k msg/s: CPU per message (export off, the default, "
-					+ "is every other service row: no span, no observation)",
-					String.format(Locale.ROOT, "%.2f µs vs %.2f µs export off (+%.2f µs, %.2fx); spans received: %s",
-							traced.cpuMicrosPerMessage(), pipeline.cpuMicrosPerMessage(),
-							traced.cpuMicrosPerMessage() - pipeline.cpuMicrosPerMessage(),
-							traced.cpuMicrosPerMessage() / pipeline.cpuMicrosPerMessage(), this.spansExported),
-					true);
+			md.append("| Tracing export on, sampling 0.1, at 10k msg/s: CPU per message (export off, the default, is every ")
+				.append("other service row: no span, no observation) | ")
+				.append(String.format(Locale.ROOT, "%.2f µs vs %.2f µs export off (+%.2f µs, %.2fx); spans received: %s",
+						traced.cpuMicrosPerMessage(), pipeline.cpuMicrosPerMessage(),
+						traced.cpuMicrosPerMessage() - pipeline.cpuMicrosPerMessage(),
+						traced.cpuMicrosPerMessage() / pipeline.cpuMicrosPerMessage(), this.spansExported))
+				.append(" | (figure) |\n");
 		}
 		long peak = this.rows.stream()
 			.filter((row) -> row.variant() != Variant.BASELINE)
