@@ -1,6 +1,5 @@
 package io.messageconsumer.processing.lanes;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,7 +8,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.messageconsumer.handler.BatchMessageHandler;
-import io.messageconsumer.processing.AttemptResult;
 import io.messageconsumer.support.LogText;
 
 /**
@@ -38,18 +36,11 @@ final class Lane {
 
 	private final BatchCollector batches;
 
-	private final Stages stages;
-
-	private final LaneOutcomes outcomes;
-
-	private final AtomicInteger inFlight;
+	private final LaneRunner runner;
 
 	private final AtomicInteger generation = new AtomicInteger();
 
 	private final LaneTurn turn = new LaneTurn();
-
-	/** What the worker runs now: one message, or every message of its batch (the first is the one watched). */
-	private volatile List<Work> current;
 
 	private volatile Thread worker;
 
@@ -57,9 +48,8 @@ final class Lane {
 		this.name = name;
 		this.buffer = new LaneBuffer(capacity);
 		this.batches = new BatchCollector(this.buffer.queue(), this.retries);
-		this.stages = stages;
-		this.outcomes = new LaneOutcomes(this.retries, stages.settlement(), this.buffer.pending());
-		this.inFlight = inFlight;
+		this.runner = new LaneRunner(stages, new LaneOutcomes(this.retries, stages.settlement(), this.buffer.pending()),
+				inFlight);
 	}
 
 	void start() {
@@ -87,7 +77,7 @@ final class Lane {
 	/** Run a message handed to the idle lane on this thread; a retry of it is the worker's, woken for it. */
 	private void runInline(Work work) {
 		try {
-			run(List.of(work));
+			this.runner.run(List.of(work));
 			// Unless abandoned meanwhile: then another thread may have the turn, and wake the worker itself.
 			if (this.turn.isInline(work) && !this.buffer.isSettled()) {
 				this.buffer.wake();
@@ -99,7 +89,7 @@ final class Lane {
 	}
 
 	int depth() {
-		return this.buffer.depth(this.current != null);
+		return this.buffer.depth(this.runner.current() != null);
 	}
 
 	/** Take no new work; the worker ends once everything pending is settled. */
@@ -132,20 +122,14 @@ final class Lane {
 
 	/** Abandon the running message (its whole batch) if it has run longer than {@code maxNanos}. */
 	void abandonIfStuck(long maxNanos, long now) {
-		List<Work> running = this.current;
+		List<Work> running = this.runner.current();
 		Work work = (running != null) ? running.get(0) : null;
 		if (work == null || now - work.startedNanos < maxNanos || !work.leaveRunning(Work.ABANDONED)) {
 			return;
 		}
 		logger.error("Handler for type '" + LogText.safe(work.delivery.envelope().type(), 64) + "' stuck for more than "
 				+ TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms on " + this.name + "; abandoning its thread");
-		List<String> keys = new ArrayList<>(running.size());
-		for (Work each : running) {
-			if (each == work || each.leaveRunning(Work.ABANDONED)) {
-				this.outcomes.abandoned(each, maxNanos);
-				keys.add(each.key());
-			}
-		}
+		List<String> keys = this.runner.abandon(running, maxNanos);
 		this.turn.giveBack(work); // stuck on the thread that handed it over: the new worker must not wait for it
 		Thread stuck = this.worker;
 		startWorker(keys);
@@ -154,7 +138,7 @@ final class Lane {
 
 	private synchronized void startWorker(List<String> keysToRelease) {
 		int id = this.generation.incrementAndGet();
-		this.current = null;
+		this.runner.clear();
 		keysToRelease.forEach(this.retries::release);
 		Thread thread = new Thread(() -> work(id), "consumer-" + this.name + ((id > 1) ? "-" + id : ""));
 		this.worker = thread;
@@ -175,7 +159,7 @@ final class Lane {
 			}
 			List<Work> works = BatchCollector.startsBatch(work) ? this.batches.collect(work) : List.of(work);
 			this.turn.awaitWorkersTurn();
-			run(works);
+			this.runner.run(works);
 		}
 	}
 
@@ -191,34 +175,6 @@ final class Lane {
 		}
 		catch (InterruptedException ex) {
 			return null;
-		}
-	}
-
-	/** One attempt at one message, or at a batch in one call, then each settled or retried, in order. */
-	private void run(List<Work> works) {
-		long started = System.nanoTime();
-		works.forEach((work) -> work.startedNanos = started);
-		this.current = works;
-		this.inFlight.addAndGet(works.size());
-		List<AttemptResult> results;
-		try {
-			results = BatchCollector.startsBatch(works.get(0))
-					? this.stages.attemptAll(works.stream().map(Work::delivery).toList())
-					: List.of(this.stages.attempt(works.get(0).delivery));
-		}
-		finally {
-			this.inFlight.addAndGet(-works.size());
-			// An abandoned worker keeps the interrupt meant for it from leaking into the next message.
-			Thread.interrupted();
-		}
-		if (!works.get(0).leaveRunning(Work.FINISHED)) {
-			return; // abandoned meanwhile, a batch whole: the lane settled it and a new worker took over
-		}
-		this.current = null;
-		for (int i = 0; i < works.size(); i++) {
-			if (i == 0 || works.get(i).leaveRunning(Work.FINISHED)) {
-				this.outcomes.finish(works.get(i), results.get(i));
-			}
 		}
 	}
 
