@@ -33,6 +33,7 @@ class ConfigurationFailureTests {
 			consumer.shutdown.drain-timeout=-5s    | consumer.shutdown.drain-timeout
 			consumer.streams.claim-min-idle=0s     | consumer.streams.claim-min-idle
 			consumer.streams.batch-size=0          | consumer.streams.batch-size
+			consumer.streams.batch-wait=1s         | consumer.streams.batch-wait
 			consumer.json.max-nesting-depth=0      | consumer.json.max-nesting-depth
 			consumer.json.max-nesting-depth=100000 | consumer.json.max-nesting-depth
 			consumer.json.max-number-length=5000   | consumer.json.max-number-length

@@ -22,11 +22,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDeliveries deliveries before an entry is dead-lettered
  * @param batchSize entries read per XREADGROUP call (its COUNT)
  * @param block how long one XREADGROUP call waits for entries (its BLOCK)
+ * @param batchWait after a read that returned some entries but fewer than {@code batchSize}, how
+ * long the next read waits so that entries gather into a fuller batch; zero to read again at once
  */
 public record StreamsProperties(@DefaultValue({ "orders-stream", "notifications-stream" }) List<@NotBlank String> keys,
 		@DefaultValue("message-consumer") @NotBlank String group, String consumerName,
 		@DefaultValue("60s") @NotNull Duration claimMinIdle, @DefaultValue("5") @Min(1) int maxDeliveries,
-		@DefaultValue("256") @Min(1) @Max(10_000) int batchSize, @DefaultValue("2s") @NotNull Duration block) {
+		@DefaultValue("256") @Min(1) @Max(10_000) int batchSize, @DefaultValue("2s") @NotNull Duration block,
+		@DefaultValue("1ms") @NotNull Duration batchWait) {
 
 	public StreamsProperties {
 		if (consumerName == null || consumerName.isBlank()) {
@@ -38,6 +41,10 @@ public record StreamsProperties(@DefaultValue({ "orders-stream", "notifications-
 		if (block != null && (block.toMillis() < 1 || block.toSeconds() > 60)) {
 			throw new IllegalArgumentException(
 					"consumer.streams.block must be between 1ms and 60s, was " + block);
+		}
+		if (batchWait != null && (batchWait.isNegative() || batchWait.toMillis() > 100)) {
+			throw new IllegalArgumentException(
+					"consumer.streams.batch-wait must be between 0 and 100ms, was " + batchWait);
 		}
 	}
 

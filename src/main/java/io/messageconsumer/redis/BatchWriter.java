@@ -34,7 +34,17 @@ public abstract class BatchWriter<T> implements SmartLifecycle {
 	 * @param phase the lifecycle phase
 	 */
 	protected BatchWriter(String name, int phase) {
-		this.thread = new BatchWriterThread<>(name, this.queue, BATCH, this::write, this::abandon);
+		this(name, phase, Duration.ZERO);
+	}
+
+	/**
+	 * Create the writer (its thread not started), gathering small batches for a while.
+	 * @param name the thread's name, also used in log lines
+	 * @param phase the lifecycle phase
+	 * @param linger how long a small batch waits after its first item for more to join it
+	 */
+	protected BatchWriter(String name, int phase, Duration linger) {
+		this.thread = new BatchWriterThread<>(name, this.queue, BATCH, linger, this::write, this::abandon);
 		this.phase = phase;
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,8 +17,10 @@ import io.messageconsumer.support.BackOffs;
 
 /**
  * One thread that takes what waits in a queue in batches and writes each batch, retrying a
- * failed batch with a growing backoff (100 ms to 5 s) while it runs. On stop it writes what is
- * left; if that fails, the rest is handed to the give-up callback.
+ * failed batch with a growing backoff (100 ms to 5 s) while it runs. With a linger, a batch that
+ * would be small waits that long after its first item for more to join it: one round trip, and one
+ * wake-up of the thread, per linger rather than per few items. On stop it writes what is left at
+ * once; if that fails, the rest is handed to the give-up callback.
  *
  * @param <T> the queued item
  */
@@ -38,6 +41,8 @@ public final class BatchWriterThread<T> {
 
 	private final GiveUp<T> giveUp;
 
+	private final long lingerNanos;
+
 	private volatile Thread thread;
 
 	private volatile boolean running;
@@ -51,9 +56,25 @@ public final class BatchWriterThread<T> {
 	 * @param giveUp told what could not be written at shutdown
 	 */
 	public BatchWriterThread(String name, BlockingQueue<T> queue, int batchSize, Writer<T> writer, GiveUp<T> giveUp) {
+		this(name, queue, batchSize, Duration.ZERO, writer, giveUp);
+	}
+
+	/**
+	 * Create the writer thread (not started), gathering small batches for a while.
+	 * @param name the thread's name, also used in log lines
+	 * @param queue where items wait
+	 * @param batchSize the largest batch written at once
+	 * @param linger how long a batch smaller than {@code batchSize} waits after its first item
+	 * for more; zero to write at once
+	 * @param writer writes one batch, throwing to have it retried
+	 * @param giveUp told what could not be written at shutdown
+	 */
+	public BatchWriterThread(String name, BlockingQueue<T> queue, int batchSize, Duration linger, Writer<T> writer,
+			GiveUp<T> giveUp) {
 		this.name = name;
 		this.queue = queue;
 		this.batchSize = batchSize;
+		this.lingerNanos = linger.toNanos();
 		this.writer = writer;
 		this.giveUp = giveUp;
 	}
@@ -69,6 +90,7 @@ public final class BatchWriterThread<T> {
 						continue;
 					}
 					batch.add(first);
+					linger();
 					this.queue.drainTo(batch, this.batchSize - 1);
 				}
 				this.writer.write(batch);
@@ -100,6 +122,19 @@ public final class BatchWriterThread<T> {
 		}
 	}
 
+	/**
+	 * Let more items join a small batch: a plain wait, not a wait on the queue, so that the items
+	 * arriving meanwhile do not wake the thread one by one. Never while stopping.
+	 */
+	private void linger() {
+		long deadline = System.nanoTime() + this.lingerNanos;
+		long left = this.lingerNanos;
+		while (left > 0 && this.running && this.queue.size() < this.batchSize - 1) {
+			LockSupport.parkNanos(left);
+			left = deadline - System.nanoTime();
+		}
+	}
+
 	/** Start the thread, unless it runs. */
 	public synchronized void start() {
 		if (this.thread == null) {
@@ -119,6 +154,7 @@ public final class BatchWriterThread<T> {
 			return;
 		}
 		this.running = false;
+		LockSupport.unpark(current); // cuts a linger short: what waits is written at once
 		try {
 			current.join(timeout.toMillis());
 		}

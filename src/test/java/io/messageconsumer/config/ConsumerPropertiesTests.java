@@ -23,7 +23,7 @@ class ConsumerPropertiesTests {
 	private static final ShutdownProperties SHUTDOWN = new ShutdownProperties(Duration.ofSeconds(30));
 
 	private static final StreamsProperties STREAMS = new StreamsProperties(List.of("orders-stream", "notifications-stream"),
-			"message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
+			"message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2), Duration.ofMillis(1));
 
 	private static final JsonProperties JSON = new JsonProperties(64, 100, 1024, null, null, null);
 
@@ -100,7 +100,7 @@ class ConsumerPropertiesTests {
 	@Test
 	void rejectsBothModeWithoutStreamsNamingTheProperty() {
 		StreamsProperties none = new StreamsProperties(List.of(), "message-consumer", "replica-1", Duration.ofSeconds(60), 5, 256,
-				Duration.ofSeconds(2));
+				Duration.ofSeconds(2), Duration.ofMillis(1));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ConsumerProperties(Mode.BOTH, List.of("orders"), List.of(), List.of(), 1, 10_000,
 					DataSize.ofMegabytes(1), RETRY, DEAD_LETTER, SHUTDOWN, none, ConsumerProperties.Overflow.DEAD_LETTER,
@@ -112,8 +112,17 @@ class ConsumerPropertiesTests {
 	@Test
 	void rejectsABlockLongerThanAMinuteNamingTheProperty() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new StreamsProperties(List.of("s"), "g", "c", Duration.ofSeconds(60), 5, 256, Duration.ofMinutes(5)))
+			.isThrownBy(() -> new StreamsProperties(List.of("s"), "g", "c", Duration.ofSeconds(60), 5, 256, Duration.ofMinutes(5),
+					Duration.ofMillis(1)))
 			.withMessageContaining("consumer.streams.block");
+	}
+
+	@Test
+	void rejectsABatchWaitLongerThan100MillisecondsNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StreamsProperties(List.of("s"), "g", "c", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2),
+					Duration.ofMillis(101)))
+			.withMessageContaining("consumer.streams.batch-wait");
 	}
 
 	@Test
@@ -156,9 +165,9 @@ class ConsumerPropertiesTests {
 
 	@Test
 	void defaultsConsumerNameToTheHostName() {
-		StreamsProperties streams = new StreamsProperties(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
+		StreamsProperties streams = new StreamsProperties(List.of("orders-stream"), "message-consumer", null, Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2), Duration.ZERO);
 		assertThat(streams.consumerName()).isNotBlank().isEqualTo(StreamsProperties.hostName());
-		StreamsProperties blank = new StreamsProperties(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2));
+		StreamsProperties blank = new StreamsProperties(List.of("orders-stream"), "message-consumer", " ", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2), Duration.ZERO);
 		assertThat(blank.consumerName()).isEqualTo(StreamsProperties.hostName());
 	}
 

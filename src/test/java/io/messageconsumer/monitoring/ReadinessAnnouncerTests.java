@@ -92,7 +92,7 @@ class ReadinessAnnouncerTests {
 				new DeadLetterProperties("consumer:dead-letter", 100_000, false, DataSize.ofMegabytes(64)),
 				new ShutdownProperties(Duration.ofSeconds(30)),
 				new StreamsProperties(List.of("orders-stream", "notifications-stream"), "message-consumer",
-						"c-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2)),
+						"c-1", Duration.ofSeconds(60), 5, 256, Duration.ofSeconds(2), Duration.ofMillis(1)),
 				ConsumerProperties.Overflow.DEAD_LETTER, Duration.ofMillis(100), Duration.ofSeconds(30), null, null);
 	}
 

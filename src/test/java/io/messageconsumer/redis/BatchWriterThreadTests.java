@@ -13,7 +13,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The batch writer thread: batches in queue order, a failed batch retried until it is written,
- * and what cannot be written at stop handed to the give-up callback.
+ * a small batch gathered for the linger and written at once on stop, and what cannot be written
+ * at stop handed to the give-up callback.
  */
 class BatchWriterThreadTests {
 
@@ -38,6 +39,43 @@ class BatchWriterThreadTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 7);
 		thread.stop(Duration.ofSeconds(5));
 		assertThat(written).containsExactly(1, 2, 3, 4, 5, 6, 7);
+		assertThat(thread.isRunning()).isFalse();
+	}
+
+	@Test
+	void gathersItemsArrivingWithinTheLingerIntoOneBatch() {
+		LinkedBlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
+		List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+		BatchWriterThread<Integer> thread = new BatchWriterThread<>("test-writer", queue, 10, Duration.ofMillis(500),
+				(batch) -> batches.add(List.copyOf(batch)), (left, cause) -> {
+					throw new AssertionError("nothing should be given up");
+				});
+		thread.start();
+		queue.add(1);
+		await().atMost(Duration.ofSeconds(5)).until(queue::isEmpty); // the writer took the first and lingers
+		queue.add(2);
+		queue.add(3);
+		await().atMost(Duration.ofSeconds(5)).until(() -> !batches.isEmpty());
+		thread.stop(Duration.ofSeconds(5));
+		assertThat(batches).containsExactly(List.of(1, 2, 3));
+	}
+
+	@Test
+	void writesWhatLingersAtOnceOnStop() {
+		LinkedBlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
+		List<Integer> written = new CopyOnWriteArrayList<>();
+		BatchWriterThread<Integer> thread = new BatchWriterThread<>("test-writer", queue, 10, Duration.ofMinutes(1),
+				written::addAll, (left, cause) -> {
+					throw new AssertionError("nothing should be given up");
+				});
+		thread.start();
+		queue.add(1);
+		await().atMost(Duration.ofSeconds(5)).until(queue::isEmpty);
+		queue.add(2);
+		long started = System.nanoTime();
+		thread.stop(Duration.ofSeconds(10));
+		assertThat(written).containsExactly(1, 2);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 		assertThat(thread.isRunning()).isFalse();
 	}
 

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * same run, interleaved, under a 1M burst (cold and warm), a steady 10k msg/s with latency, and
  * the highest clean steady rate. Prints a table and writes {@code BENCHMARKS.md}.
  * <p>
- * Usage: {@code java -jar bench.jar [--service-jar=PATH] [--out=BENCHMARKS.md] [--quick]};
+ * Usage: {@code java -jar bench.jar [--service-jar=PATH] [--out=BENCHMARKS.md] [--quick]
+ * [--steady-seconds=30]}; {@code --stream [--only=steady]} runs scenario (d), or only its steady case;
  * {@code java -jar bench.jar baseline URL CHANNEL} runs the baseline subscriber (used by the
  * benchmark itself).
  */
@@ -343,13 +344,14 @@ public final class Bench {
 	 * @param rateAttempts how many rates scenario (c) tries per variant
 	 * @param command the command line, for the report
 	 * @param stream run scenario (d), stream mode and scale-out, only
+	 * @param steadyOnly with {@code stream}, run only its steady case (stream against pub/sub)
 	 * @param startup run the start-up scenario only
 	 * @param jdk17 the JDK 17 home of the start-up scenario
 	 * @param jdk25 the JDK 25 home of the start-up scenario
 	 */
 	record Options(String serviceJar, String benchJar, String out, long burst, int rounds, int steadyRate,
-			Duration steadyDuration, int rateAttempts, String command, boolean stream, boolean startup, String jdk17,
-			String jdk25) {
+			Duration steadyDuration, int rateAttempts, String command, boolean stream, boolean steadyOnly,
+			boolean startup, String jdk17, String jdk25) {
 
 		static Options parse(String[] args) {
 			Map<String, String> values = new LinkedHashMap<>();
@@ -363,10 +365,12 @@ public final class Bench {
 			return new Options(values.getOrDefault("service-jar", "target/message-consumer-0.1.0-SNAPSHOT.jar"),
 					values.getOrDefault("bench-jar", "bench/target/bench.jar"),
 					values.getOrDefault("out", quick ? "target/BENCHMARKS-quick.md" : "BENCHMARKS.md"),
-					quick ? 100_000 : 1_000_000, quick ? 1 : 2, 10_000, Duration.ofSeconds(quick ? 5 : 30),
+					quick ? 100_000 : 1_000_000, quick ? 1 : 2, 10_000,
+					Duration.ofSeconds(Long.parseLong(values.getOrDefault("steady-seconds", quick ? "5" : "30"))),
 					quick ? 2 : 3, "scripts/bench.sh" + (quick ? " --quick" : "") + (stream ? " --stream" : "")
 							+ (startup ? " --startup" : ""),
-					stream, startup, values.getOrDefault("jdk17", "/usr/lib/jvm/java-17-openjdk-amd64"),
+					stream, "steady".equals(values.get("only")), startup,
+					values.getOrDefault("jdk17", "/usr/lib/jvm/java-17-openjdk-amd64"),
 					values.getOrDefault("jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 		}
 

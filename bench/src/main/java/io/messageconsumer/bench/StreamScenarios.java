@@ -42,6 +42,10 @@ final class StreamScenarios {
 	}
 
 	void run() throws Exception {
+		if (this.options.steadyOnly()) {
+			steadyAgainstPubSub();
+			return;
+		}
 		catchUp();
 		this.redis.flushAll();
 		steadyAgainstPubSub();

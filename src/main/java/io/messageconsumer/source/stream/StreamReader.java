@@ -3,6 +3,7 @@ package io.messageconsumer.source.stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
@@ -26,7 +27,9 @@ import io.messageconsumer.support.BackOffs;
  * reader wait while the lanes are full (a stream keeps what is not read, so nothing overflows). It
  * first reads what this consumer left pending before a restart, then new entries. The group is
  * created ({@link ConsumerGroup}) when missing, also when it disappears while running; whether it
- * reads is its {@link ReaderHealth}.
+ * reads is its {@link ReaderHealth}. After a read that brought a few new entries, short of the
+ * batch size, the next read waits {@code batch-wait} after it, so that at a moderate rate entries
+ * come in fuller batches: fewer round trips and wake-ups per entry, for at most that much latency.
  */
 final class StreamReader implements Runnable {
 
@@ -44,6 +47,10 @@ final class StreamReader implements Runnable {
 	private final XReadArgs readArgs;
 
 	private final Duration timeout;
+
+	private final int batchSize;
+
+	private final long batchWaitNanos;
 
 	private final RedisConnectionFactory connections;
 
@@ -69,6 +76,8 @@ final class StreamReader implements Runnable {
 		this.group = ConsumerGroup.of(settings);
 		this.readArgs = XReadArgs.Builder.count(settings.batchSize()).block(settings.block());
 		this.timeout = settings.block().plusSeconds(5);
+		this.batchSize = settings.batchSize();
+		this.batchWaitNanos = settings.batchWait().toNanos();
 		this.connections = connections;
 		this.entries = entries;
 		this.groupReady = groupReady;
@@ -115,6 +124,7 @@ final class StreamReader implements Runnable {
 						next = read(commands, offset);
 					}
 					List<StreamMessage<byte[], byte[]>> batch = RedisAsync.await(next, this.timeout);
+					long answered = System.nanoTime();
 					next = null;
 					this.health.read();
 					backOff = null;
@@ -122,12 +132,17 @@ final class StreamReader implements Runnable {
 						// This consumer's own pending entries, left by a previous run: then new ones.
 						offset = batch.isEmpty() ? NEW_ENTRIES : batch.get(batch.size() - 1).getId();
 					}
-					if (this.running) {
+					boolean fill = isPartial(batch, offset);
+					if (this.running && !fill) {
 						// The next read travels while this batch is dispatched. On stop, the batch in
 						// flight is awaited and dispatched too: the lanes drain it before the dispatcher stops.
 						next = read(commands, offset);
 					}
 					dispatch(batch);
+					if (fill) {
+						// A few new entries: let more gather in the stream, so the next read brings a fuller batch.
+						LockSupport.parkNanos(answered + this.batchWaitNanos - System.nanoTime());
+					}
 				}
 			}
 			catch (RuntimeException ex) {
@@ -146,6 +161,15 @@ final class StreamReader implements Runnable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether a batch of new entries came in short of the batch size, though not empty (an empty
+	 * one waited the block time already): then the next read waits {@code batch-wait} after it.
+	 */
+	private boolean isPartial(List<StreamMessage<byte[], byte[]>> batch, String offset) {
+		return this.batchWaitNanos > 0 && !batch.isEmpty() && batch.size() < this.batchSize
+				&& NEW_ENTRIES.equals(offset);
 	}
 
 	private RedisFuture<List<StreamMessage<byte[], byte[]>>> read(RedisClusterAsyncCommands<byte[], byte[]> commands,
