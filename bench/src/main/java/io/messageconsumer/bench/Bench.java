@@ -188,27 +188,46 @@ public final class Bench {
 		return this.traceSink;
 	}
 
-	/**
-	 * The steady rate in 5-s windows until the JIT has done its work: the compiler threads took under
-	 * a twentieth of the process's CPU in a window (at most 12 windows). A steady figure measured
-	 * while the JIT still compiles charges its one-off cost to every message.
-	 */
+	/** The steady rate in 5-s windows until the JIT has done its work ({@link #untilCompiled}). */
 	private void warmUp(Consumer consumer, Variant variant) throws Exception {
-		for (int window = 1; window <= 12; window++) {
-			long cpu = consumer.process().cpuMicros();
-			long compiler = consumer.process().compilerCpuMicros();
+		untilCompiled(consumer, variant.label(), () -> {
 			Consumer.Counts before = consumer.counts();
 			Publisher.Result result = this.publisher.steady(CHANNEL, variant.kind(), nextRunId(),
 					this.options.steadyRate(), Duration.ofSeconds(5));
 			settle(consumer, before, result);
+		});
+	}
+
+	/**
+	 * Run a warm-up window again and again until the JIT compiler threads took under a twentieth of
+	 * the process's CPU in one (at most 12 windows). A steady figure measured while the JIT still
+	 * compiles charges its one-off cost to every message.
+	 * @param consumer the consumer warmed up
+	 * @param label what it is, for the output
+	 * @param window one window of load, waiting until it is consumed
+	 * @throws Exception when the load or the consumer fails
+	 */
+	static void untilCompiled(Consumer consumer, String label, Window window) throws Exception {
+		for (int round = 1; round <= 12; round++) {
+			long cpu = consumer.process().cpuMicros();
+			long compiler = consumer.process().compilerCpuMicros();
+			window.run();
 			double share = (double) (consumer.process().compilerCpuMicros() - compiler)
 					/ Math.max(1, consumer.process().cpuMicros() - cpu);
-			System.out.printf(Locale.ROOT, "warm-up %s, window %d: JIT compiler %.0f%% of the CPU%n", variant.label(),
-					window, share * 100);
+			System.out.printf(Locale.ROOT, "warm-up %s, window %d: JIT compiler %.0f%% of the CPU%n", label, round,
+					share * 100);
 			if (share < 0.05) {
 				return;
 			}
 		}
+	}
+
+	/** One window of warm-up load. */
+	@FunctionalInterface
+	interface Window {
+
+		void run() throws Exception;
+
 	}
 
 	private Results.Row burst(Consumer consumer, Variant variant, String scenario, int round) throws Exception {

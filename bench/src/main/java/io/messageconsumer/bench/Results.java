@@ -198,7 +198,7 @@ final class Results {
 			.append("cases: **catch-up**, ").append(String.format(Locale.ROOT, "%,d", options.burst()))
 			.append(" entries already in the stream when one replica starts (after downtime), drained with no publisher ")
 			.append("running, msg/s and CPU counted from readiness; **steady**, the same rate through pub/sub and ")
-			.append("through the stream, one service each, for the CPU per message of each; **live burst**, 1, 2 and 3 ")
+			.append("through the stream, one service each, for the CPU per message of each (each warmed at that rate until its JIT compiler threads take under 5% of its CPU); **live burst**, 1, 2 and 3 ")
 			.append("replicas in one group after a warm-up burst of a tenth, the entries added by 2 pipelined connections ")
 			.append("(`XADD`) as fast as they go, msg/s from the first `XADD` to the last acknowledgement. msg/s counts ")
 			.append("entries acknowledged (`XACK`, `consumer.stream.acknowledged`); CPU = all replicas' CPU per ")

@@ -88,10 +88,12 @@ final class StreamScenarios {
 		try (ServiceConsumer pubsub = new ServiceConsumer(this.java, this.options.serviceJar(), this.redis.url(),
 				Bench.CHANNEL, "bench")) {
 			pubsub.awaitReady(Duration.ofSeconds(120));
-			long warm = pubsub.counts().outcomes();
-			Publisher.Result warmUp = this.publisher.steady(Bench.CHANNEL, Publisher.Kind.BENCH, this.runIds.get(),
-					STEADY_RATE, Duration.ofSeconds(5));
-			settle(() -> pubsub.counts().outcomes() - warm, warmUp.delivered());
+			Bench.untilCompiled(pubsub, "pub/sub", () -> {
+				long warm = pubsub.counts().outcomes();
+				Publisher.Result warmUp = this.publisher.steady(Bench.CHANNEL, Publisher.Kind.BENCH, this.runIds.get(),
+						STEADY_RATE, Duration.ofSeconds(5));
+				settle(() -> pubsub.counts().outcomes() - warm, warmUp.delivered());
+			});
 			Consumer.Counts before = pubsub.counts();
 			long cpuBefore = pubsub.process().cpuMicros();
 			long started = System.nanoTime();
@@ -111,9 +113,12 @@ final class StreamScenarios {
 		this.redis.flushAll();
 		try (ServiceConsumer stream = replica(1)) {
 			stream.awaitReady(Duration.ofSeconds(120));
-			this.publisher.streamSteady(Bench.STREAM, Publisher.Kind.BENCH, this.runIds.get(), STEADY_RATE,
-					Duration.ofSeconds(5));
-			drain(List.of(stream), 0, STEADY_RATE * 5L);
+			Bench.untilCompiled(stream, "stream", () -> {
+				long acked = stream.acknowledged();
+				Publisher.Result warmUp = this.publisher.streamSteady(Bench.STREAM, Publisher.Kind.BENCH,
+						this.runIds.get(), STEADY_RATE, Duration.ofSeconds(5));
+				drain(List.of(stream), acked, warmUp.published());
+			});
 			this.redis.resetStats();
 			Consumer.Counts before = stream.counts();
 			long ackedBefore = stream.acknowledged();
