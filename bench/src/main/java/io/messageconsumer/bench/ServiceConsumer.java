@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class ServiceConsumer implements Consumer {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final Pattern BOOT_STARTED = Pattern.compile("process running for ([0-9.]+)");
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -175,8 +179,7 @@ final class ServiceConsumer implements Consumer {
 	 * @throws IOException when the log cannot be read
 	 */
 	double bootSeconds() throws IOException {
-		java.util.regex.Matcher started = java.util.regex.Pattern.compile("process running for ([0-9.]+)")
-			.matcher(Files.readString(this.log));
+		Matcher started = BOOT_STARTED.matcher(Files.readString(this.log));
 		return started.find() ? Double.parseDouble(started.group(1)) : Double.NaN;
 	}
 

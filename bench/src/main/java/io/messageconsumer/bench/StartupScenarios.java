@@ -45,7 +45,7 @@ final class StartupScenarios {
 					String name = launch.label() + " (round " + round + ")";
 					Results.Row cold = this.bench.burst(consumer, Bench.Variant.PIPELINE, "cold burst, " + name);
 					Results.Row warm = this.bench.burst(consumer, Bench.Variant.PIPELINE, "warm burst, " + name);
-					this.measured.add(new Measured(launch.label(), round, ready, consumer.bootSeconds(), cold, warm));
+					this.measured.add(new Measured(launch, round, ready, consumer.bootSeconds(), cold, warm));
 				}
 			}
 		}
@@ -58,10 +58,10 @@ final class StartupScenarios {
 		Path java17 = Path.of(this.options.jdk17(), "bin", "java");
 		Path java25 = Path.of(this.options.jdk25(), "bin", "java");
 		if (Files.isExecutable(java17)) {
-			launches.add(new Launch("JDK 17, `java -jar`", List.of(java17.toString()), jar));
+			launches.add(new Launch("JDK 17, `java -jar`", "", List.of(java17.toString()), jar));
 		}
 		if (Files.isExecutable(java25)) {
-			launches.add(new Launch("JDK 25, `java -jar`", List.of(java25.toString()), jar));
+			launches.add(new Launch("JDK 25, `java -jar`", "", List.of(java25.toString()), jar));
 			Path work = Path.of("target", "startup-bench");
 			Path extracted = work.resolve("extracted").resolve(Path.of(jar).getFileName());
 			Path cache = work.resolve("app.aot");
@@ -73,7 +73,7 @@ final class StartupScenarios {
 						"-Dspring.context.exit=onRefresh", "-jar", extracted.toString(), "--spring.profiles.active=bench",
 						"--server.port=0", "--spring.data.redis.url=" + this.redisUrl));
 			}
-			launches.add(new Launch("JDK 25, extracted jar + AOT cache (`onRefresh` training, as in the image)",
+			launches.add(new Launch("JDK 25, extracted jar + AOT cache", " (`onRefresh` training, as in the image)",
 					List.of(java25.toString(), "-XX:AOTCache=" + cache), extracted.toString()));
 		}
 		return launches;
@@ -115,7 +115,7 @@ final class StartupScenarios {
 		boolean met = !this.measured.isEmpty();
 		for (Measured m : this.measured) {
 			met &= m.cold().lost() <= m.warm().lost();
-			lost.add(String.format(Locale.ROOT, "%s round %d: %,d vs %,d", m.label().replaceAll(" \\(.*", ""), m.round(),
+			lost.add(String.format(Locale.ROOT, "%s round %d: %,d vs %,d", m.launch().name(), m.round(),
 					m.cold().lost(), m.warm().lost()));
 		}
 		Results.target(md, "Cold equals warm: the burst the moment readiness is `UP` loses no more than the warm one (lost, cold vs warm)",
@@ -144,10 +144,27 @@ final class StartupScenarios {
 		return (n % 2 == 1) ? ready.get(n / 2) : (ready.get(n / 2 - 1) + ready.get(n / 2)) / 2;
 	}
 
-	private record Launch(String label, List<String> java, String jar) {
+	/**
+	 * One way of launching the service.
+	 * @param name what it is, short
+	 * @param detail what the tables add to the name
+	 * @param java the JVM and its options
+	 * @param jar the jar it runs
+	 */
+	private record Launch(String name, String detail, List<String> java, String jar) {
+
+		String label() {
+			return this.name + this.detail;
+		}
+
 	}
 
-	private record Measured(String label, int round, double ready, double boot, Results.Row cold, Results.Row warm) {
+	private record Measured(Launch launch, int round, double ready, double boot, Results.Row cold, Results.Row warm) {
+
+		String label() {
+			return this.launch.label();
+		}
+
 	}
 
 }
